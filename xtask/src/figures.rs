@@ -40,7 +40,9 @@ pub fn report(key: &str, value: impl Display) {
 
 /// Reads one line of a model's stdout: `Some((key, value))` for a figure, `None` for anything else.
 pub fn parse(line: &str) -> Option<(&str, &str)> {
-    line.strip_prefix(PREFIX)?.strip_prefix('\t')?.split_once('\t')
+    line.strip_prefix(PREFIX)?
+        .strip_prefix('\t')?
+        .split_once('\t')
 }
 
 /// Counts the executions loom explores for one model, and times them.
@@ -84,7 +86,10 @@ impl Exploration {
     pub fn finish(&self) -> u64 {
         let executions = self.executions();
         report(EXECUTIONS, executions);
-        report(SECONDS, format!("{:.2}", self.started.elapsed().as_secs_f64()));
+        report(
+            SECONDS,
+            format!("{:.2}", self.started.elapsed().as_secs_f64()),
+        );
         executions
     }
 }

@@ -1,2 +1,126 @@
-//! TODO
-fn main() {}
+//! The repo's own tooling, in plain Rust: `cargo xtask <command>`.
+//!
+//! - `run-all`: runs every lesson and checks its output against the transcript kept beside it.
+//! - `prove`: runs every lesson's loom models and prints what they explored.
+//! - `test`: the whole check, in the order CI runs it.
+
+mod docs;
+mod figures;
+mod lessons;
+mod prove;
+mod run_all;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::workspace::Workspace;
+
+/// The repo's tooling. Works from any folder inside the repo.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Pass `--locked` to every cargo build, so a stale Cargo.lock fails instead of changing.
+    #[arg(long, global = true)]
+    locked: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every lesson, in lesson order, and compare each one's stdout with its transcript.
+    RunAll {
+        /// Rewrite the transcripts (`crates/<lesson>/output.txt`) and the docs' copies of them
+        /// from this run, instead of failing on a difference.
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Run the loom models of every lesson (`--cfg loom`, release) and print a table of them.
+    Prove {
+        /// Only this lesson (e.g. `lock-balance`).
+        lesson: Option<String>,
+        /// Rewrite the figures the docs embed from this run, instead of failing on a difference.
+        #[arg(long)]
+        bless: bool,
+    },
+    /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs.
+    Test,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ws = Workspace::find(cli.locked);
+    let result = match cli.command {
+        Command::RunAll { bless } => run_all::run_all(&ws, bless),
+        Command::Prove { lesson, bless } => prove::prove(&ws, lesson.as_deref(), bless),
+        Command::Test => test(&ws),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One step of `cargo xtask test`.
+type Step<'a> = (&'a str, Box<dyn Fn() -> workspace::Result + 'a>);
+
+/// Runs every check in order and stops at the first failure, naming it.
+fn test(ws: &Workspace) -> workspace::Result {
+    let steps: Vec<Step> = vec![
+        (
+            "cargo fmt --check",
+            Box::new(|| ws.cargo_plain(&["fmt", "--all", "--check"])),
+        ),
+        (
+            "cargo clippy --workspace --all-targets -- -D warnings",
+            Box::new(|| {
+                ws.cargo(&[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+            }),
+        ),
+        (
+            "cargo clippy (the loom build) -- -D warnings",
+            Box::new(|| {
+                ws.cargo_loom(&[
+                    "clippy",
+                    "--release",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+            }),
+        ),
+        (
+            "cargo test --workspace",
+            Box::new(|| ws.cargo(&["test", "--workspace"])),
+        ),
+        (
+            "cargo xtask run-all",
+            Box::new(|| run_all::run_all(ws, false)),
+        ),
+        (
+            "cargo xtask prove",
+            Box::new(|| prove::prove(ws, None, false)),
+        ),
+    ];
+    let total = steps.len();
+    for (i, (name, step)) in steps.iter().enumerate() {
+        eprintln!("\n==> xtask test: step {}/{total}: {name}", i + 1);
+        step().map_err(|error| format!("step {}/{total} failed: {name}\n{error}", i + 1))?;
+    }
+    eprintln!("\nxtask test: all {total} steps passed");
+    Ok(())
+}

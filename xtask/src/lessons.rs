@@ -1,0 +1,164 @@
+//! The lessons: every crate under `crates/`, in the order its `[package.metadata.lesson]` gives.
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::workspace::{Result, Workspace};
+
+/// One lesson crate.
+pub struct Lesson {
+    /// The package name, which is also its folder name: `lock-balance`.
+    pub name: String,
+    /// `crates/<name>`.
+    pub dir: PathBuf,
+    /// Its place in `run-all` and `prove`.
+    pub order: i64,
+    /// Its stdout lines come from several threads, in an order the scheduler picks: the transcript
+    /// check compares them as a multiset.
+    pub any_order: bool,
+}
+
+impl Lesson {
+    /// What a learner types to run it.
+    pub fn command(&self) -> String {
+        format!("cargo run -p {}", self.name)
+    }
+
+    /// The expected transcript: the command line, then the lesson's stdout.
+    pub fn transcript(&self) -> PathBuf {
+        self.dir.join("output.txt")
+    }
+
+    /// The loom models.
+    pub fn proofs(&self) -> PathBuf {
+        self.dir.join("tests").join("proofs.rs")
+    }
+}
+
+/// Every lesson under `crates/`, in lesson order. A new crate there is picked up as it is.
+pub fn discover(ws: &Workspace) -> Result<Vec<Lesson>> {
+    let crates = ws.root.join("crates");
+    let mut lessons = Vec::new();
+    for entry in
+        fs::read_dir(&crates).map_err(|e| format!("cannot read {}: {e}", crates.display()))?
+    {
+        let dir = entry.map_err(|e| e.to_string())?.path();
+        let manifest_path = dir.join("Cargo.toml");
+        if !manifest_path.is_file() {
+            continue;
+        }
+        let manifest = fs::read_to_string(&manifest_path)
+            .map_err(|e| format!("cannot read {}: {e}", ws.show(&manifest_path)))?;
+        let lesson = read_manifest(&manifest, dir)
+            .map_err(|e| format!("{}: {e}", ws.show(&manifest_path)))?;
+        lessons.push(lesson);
+    }
+    lessons.sort_by_key(|lesson| lesson.order);
+    if let Some(pair) = lessons
+        .windows(2)
+        .find(|pair| pair[0].order == pair[1].order)
+    {
+        return Err(format!(
+            "lessons {} and {} both have order = {}: give each its own place",
+            pair[0].name, pair[1].name, pair[0].order
+        ));
+    }
+    Ok(lessons)
+}
+
+/// Reads the few keys xtask needs. Deliberately a tiny reader for `key = value` lines, not a TOML
+/// parser: it understands the manifests in this repo and says so plainly when it meets anything else.
+fn read_manifest(manifest: &str, dir: PathBuf) -> Result<Lesson> {
+    const METADATA: &str = "[package.metadata.lesson]";
+    let (mut name, mut order, mut any_order) = (None, None, false);
+    let mut section = "";
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim());
+        match (section, key) {
+            ("[package]", "name") => name = Some(value.trim_matches('"').to_string()),
+            (METADATA, "order") => {
+                order =
+                    Some(value.parse().map_err(|_| {
+                        format!("`order = {value}` in {METADATA} is not an integer")
+                    })?)
+            }
+            (METADATA, "any-order") => {
+                any_order = value.parse().map_err(|_| {
+                    format!("`any-order = {value}` in {METADATA} is not true or false")
+                })?
+            }
+            (METADATA, _) => {
+                return Err(format!(
+                    "unknown key `{key}` in {METADATA} (known: order, any-order)"
+                ));
+            }
+            _ => {}
+        }
+    }
+    let name = name.ok_or("no `name` in [package]")?;
+    let order = order.ok_or(format!(
+        "no `order = N` under {METADATA}: add it, so xtask knows where the lesson goes"
+    ))?;
+    if dir.file_name().and_then(|n| n.to_str()) != Some(name.as_str()) {
+        return Err(format!(
+            "the package is `{name}`: its folder must be crates/{name}"
+        ));
+    }
+    Ok(Lesson {
+        name,
+        dir,
+        order,
+        any_order,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = r#"
+[package]
+name = "thread-local"
+version.workspace = true
+
+[package.metadata.lesson]
+order = 3
+any-order = true
+
+[dependencies]
+clap.workspace = true
+"#;
+
+    #[test]
+    fn reads_name_order_and_any_order() {
+        let lesson = read_manifest(MANIFEST, PathBuf::from("crates/thread-local")).unwrap();
+        assert_eq!(
+            (lesson.name.as_str(), lesson.order, lesson.any_order),
+            ("thread-local", 3, true)
+        );
+    }
+
+    #[test]
+    fn a_lesson_without_order_is_an_error_that_says_what_to_add() {
+        let manifest = MANIFEST.replace("order = 3", "");
+        let error = read_manifest(&manifest, PathBuf::from("crates/thread-local"))
+            .err()
+            .unwrap();
+        assert!(error.contains("no `order = N`"), "{error}");
+    }
+
+    #[test]
+    fn the_folder_must_be_named_for_the_package() {
+        let error = read_manifest(MANIFEST, PathBuf::from("crates/other"))
+            .err()
+            .unwrap();
+        assert!(error.contains("crates/thread-local"), "{error}");
+    }
+}

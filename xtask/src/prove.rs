@@ -1,0 +1,335 @@
+//! `cargo xtask prove`: every lesson's loom models, one at a time, and a table of what they explored.
+
+use std::io::{self, IsTerminal, Read};
+use std::process::{Child, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::docs;
+use crate::figures;
+use crate::lessons::{self, Lesson};
+use crate::workspace::{Result, Workspace};
+
+/// One model's run: what it reported and how it ended.
+struct Row {
+    lesson: String,
+    model: String,
+    passed: bool,
+    /// Every figure the model reported, in order: `(key, value)`, a key repeated for each line.
+    figures: Vec<(String, String)>,
+    /// What the model printed besides its figures (libtest's report, loom's panic), shown on failure.
+    output: String,
+}
+
+impl Row {
+    /// The value of `key`, its lines joined.
+    fn figure(&self, key: &str) -> Option<String> {
+        let lines: Vec<&str> = self
+            .figures
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!lines.is_empty()).then(|| lines.join("\n"))
+    }
+
+    fn verdict(&self) -> &'static str {
+        match (self.passed, self.figure(figures::EXECUTIONS).is_some()) {
+            (true, true) => "proved",
+            (true, false) => "NO FIGURES",
+            (false, _) => "FAILED",
+        }
+    }
+}
+
+/// Runs the models of every lesson (or of `only`), prints the table and the extra figures, and
+/// checks the figures the docs embed.
+pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
+    let lessons: Vec<Lesson> = lessons::discover(ws)?
+        .into_iter()
+        .filter(|lesson| only.is_none_or(|name| lesson.name == name))
+        .collect();
+    if lessons.is_empty() {
+        return Err(format!("no lesson named `{}`", only.unwrap_or_default()));
+    }
+
+    let mut rows = Vec::new();
+    for lesson in lessons.iter().filter(|lesson| lesson.proofs().is_file()) {
+        eprintln!(
+            "\n==> proofs of {}: building {} with --cfg loom",
+            lesson.name,
+            ws.show(&lesson.proofs())
+        );
+        ws.cargo_loom(&test_args(lesson, &["--no-run"], &[]))?;
+        for model in list_models(ws, lesson)? {
+            let row = run_model(ws, lesson, &model)?;
+            eprintln!(
+                "{:>10}  {}::{}  ({} executions, {} s)",
+                row.verdict(),
+                row.lesson,
+                row.model,
+                row.figure(figures::EXECUTIONS).unwrap_or("?".into()),
+                row.figure(figures::SECONDS).unwrap_or("?".into()),
+            );
+            if !row.passed {
+                eprintln!("{}", row.output.trim_end());
+            }
+            rows.push(row);
+        }
+    }
+
+    print_table(&rows);
+    print_notes(&rows);
+
+    let fill = |words: &[&str]| -> Result<Option<String>> {
+        let [lesson, model, key] = words else {
+            return Err(format!(
+                "a proof block names a lesson, a model and a key, not {words:?}"
+            ));
+        };
+        if !lessons.iter().any(|l| l.name == *lesson) {
+            return Ok(None);
+        }
+        let row = rows
+            .iter()
+            .find(|row| row.lesson == *lesson && row.model == *model)
+            .ok_or(format!("lesson {lesson} has no model `{model}`"))?;
+        row.figure(key)
+            .map(Some)
+            .ok_or(format!("{lesson}::{model} reported no figure `{key}`"))
+    };
+    let stale = docs::sync(ws, "proof", &fill, bless)?;
+    for message in &stale {
+        println!("\n{message}");
+    }
+    if !stale.is_empty() {
+        println!("If the new figures are right, accept them: cargo xtask prove --bless");
+    }
+
+    let failed = rows.iter().filter(|row| row.verdict() != "proved").count();
+    println!(
+        "\nprove: {} models run, {} proved, {failed} failed",
+        rows.len(),
+        rows.len() - failed
+    );
+    match (failed, stale.len()) {
+        (0, 0) => Ok(()),
+        (0, n) => Err(format!("{n} stale proof block(s) in docs/")),
+        (n, _) => Err(format!("{n} model(s) failed")),
+    }
+}
+
+/// `cargo test --release -p <lesson> --test proofs <cargo_args> -- <test_args>`.
+fn test_args<'a>(
+    lesson: &'a Lesson,
+    cargo_args: &[&'a str],
+    test_args: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["test", "--release", "-p", &lesson.name, "--test", "proofs"];
+    args.extend(cargo_args);
+    if !test_args.is_empty() {
+        args.push("--");
+        args.extend(test_args);
+    }
+    args
+}
+
+/// The names of the lesson's models, as libtest lists them.
+fn list_models(ws: &Workspace, lesson: &Lesson) -> Result<Vec<String>> {
+    let output = ws
+        .loom_command(&test_args(
+            lesson,
+            &["--quiet"],
+            &["--list", "--format", "terse"],
+        ))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not list the models of {}: {e}", lesson.name))?;
+    if !output.status.success() {
+        return Err(format!(
+            "listing the models of {} failed ({})",
+            lesson.name, output.status
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let models: Vec<String> = stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect();
+    if models.is_empty() {
+        return Err(format!("{} has no models", ws.show(&lesson.proofs())));
+    }
+    Ok(models)
+}
+
+/// Runs one model alone, showing that it is still running when it takes a while.
+fn run_model(ws: &Workspace, lesson: &Lesson, model: &str) -> Result<Row> {
+    let mut child = ws
+        .loom_command(&test_args(
+            lesson,
+            &["--quiet"],
+            &["--exact", model, "--nocapture", "--test-threads=1"],
+        ))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start the model {model}: {e}"))?;
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = wait_with_progress(&mut child, &format!("{}::{model}", lesson.name))?;
+    let (stdout, stderr) = (
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    );
+
+    let mut figures = Vec::new();
+    let mut output = String::new();
+    for line in stdout.lines() {
+        match figures::parse(line) {
+            Some((key, value)) => figures.push((key.to_string(), value.to_string())),
+            None => output.extend([line, "\n"]),
+        }
+    }
+    output.push_str(&stderr);
+    Ok(Row {
+        lesson: lesson.name.clone(),
+        model: model.to_string(),
+        passed: status.success(),
+        figures,
+        output,
+    })
+}
+
+/// Reads a child's pipe to the end on its own thread, so neither pipe can fill up and stall it.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            text = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        text
+    })
+}
+
+/// Waits for the child; after two seconds, shows the model's name and the time it has run: on a
+/// terminal one line updated every second, in a log a line every ten seconds.
+fn wait_with_progress(child: &mut Child, name: &str) -> Result<ExitStatus> {
+    let started = Instant::now();
+    let terminal = io::stderr().is_terminal();
+    let mut next = Duration::from_secs(2);
+    let mut shown = false;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            if shown && terminal {
+                eprint!("\r\x1b[2K");
+            }
+            return Ok(status);
+        }
+        thread::sleep(Duration::from_millis(100));
+        let elapsed = started.elapsed();
+        if elapsed >= next {
+            shown = true;
+            if terminal {
+                eprint!("\r\x1b[2K   running  {name}  {}s", elapsed.as_secs());
+                next += Duration::from_secs(1);
+            } else {
+                eprintln!("   running  {name}  {}s so far", elapsed.as_secs());
+                next += Duration::from_secs(10);
+            }
+        }
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    let header = [
+        "lesson",
+        "model",
+        "property",
+        "executions",
+        "seconds",
+        "verdict",
+    ];
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|row| {
+            [
+                row.lesson.clone(),
+                row.model.clone(),
+                row.figure(figures::PROPERTY).unwrap_or_default(),
+                row.figure(figures::EXECUTIONS).unwrap_or("?".into()),
+                row.figure(figures::SECONDS).unwrap_or("?".into()),
+                row.verdict().to_string(),
+            ]
+        })
+        .collect();
+    let width = |column: usize| {
+        cells
+            .iter()
+            .map(|c| c[column].chars().count())
+            .chain([header[column].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: [&str; 6]| {
+        let [lesson, model, property, executions, seconds, verdict] = cells;
+        let [w0, w1, w2, w3, w4, _] = widths[..] else {
+            unreachable!("six columns")
+        };
+        println!(
+            "{lesson:<w0$}  {model:<w1$}  {property:<w2$}  {executions:>w3$}  {seconds:>w4$}  {verdict}"
+        );
+    };
+    println!();
+    line(header);
+    for row in &cells {
+        line(row.each_ref().map(String::as_str));
+    }
+}
+
+/// The figures that are not columns of the table: reachable sets, timelines, ...
+fn print_notes(rows: &[Row]) {
+    let columns = [figures::PROPERTY, figures::EXECUTIONS, figures::SECONDS];
+    for row in rows {
+        let mut keys: Vec<&str> = Vec::new();
+        for (key, _) in &row.figures {
+            if !columns.contains(&key.as_str()) && !keys.contains(&key.as_str()) {
+                keys.push(key);
+            }
+        }
+        for key in keys {
+            let value = row.figure(key).unwrap_or_default();
+            if value.contains('\n') {
+                println!("\n{}::{} {key}:\n{value}", row.lesson, row.model);
+            } else {
+                println!("\n{}::{} {key}: {value}", row.lesson, row.model);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::figures;
+
+    #[test]
+    fn reads_figures_and_ignores_everything_else() {
+        assert_eq!(
+            figures::parse("proof-figure\texecutions\t1234"),
+            Some(("executions", "1234"))
+        );
+        assert_eq!(
+            figures::parse("proof-figure\ttimeline\tstep  a\tb"),
+            Some(("timeline", "step  a\tb"))
+        );
+        assert_eq!(figures::parse("test model ... ok"), None);
+        assert_eq!(
+            figures::parse("proof-figure executions 1234"),
+            None,
+            "fields are tab-separated"
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! `cargo xtask run-all`: every lesson, live, checked against its transcript.
+
+use std::fs;
+use std::io::{self, BufRead, BufReader, Write};
+use std::process::Stdio;
+
+use pretty_assertions::StrComparison;
+
+use crate::docs;
+use crate::lessons::{self, Lesson};
+use crate::workspace::{Result, Workspace};
+
+/// How one lesson's run ended.
+enum Verdict {
+    Matched,
+    Blessed,
+    Failed,
+}
+
+/// Builds and runs each lesson with its default arguments, streaming its output, and compares the
+/// stdout with the lesson's `output.txt`. `bless` rewrites the transcripts that differ.
+pub fn run_all(ws: &Workspace, bless: bool) -> Result {
+    let lessons = lessons::discover(ws)?;
+    let mut build = vec!["build"];
+    for lesson in &lessons {
+        build.extend(["-p", &lesson.name]);
+    }
+    ws.cargo(&build)?;
+
+    let mut verdicts = Vec::new();
+    for (i, lesson) in lessons.iter().enumerate() {
+        println!("\n==> lesson {}/{}: {}", i + 1, lessons.len(), lesson.name);
+        let verdict = run_one(ws, lesson, bless).unwrap_or_else(|error| {
+            println!("FAILED {}: {error}", lesson.name);
+            Verdict::Failed
+        });
+        verdicts.push(verdict);
+    }
+
+    let stale = docs::sync(
+        ws,
+        "transcript",
+        &|words| transcript_block(ws, &lessons, words).map(Some),
+        bless,
+    )?;
+    for message in &stale {
+        println!("\n{message}");
+    }
+    if !stale.is_empty() {
+        println!("To regenerate the docs' copies: cargo xtask run-all --bless");
+    }
+
+    let count = |wanted: fn(&Verdict) -> bool| verdicts.iter().filter(|v| wanted(v)).count();
+    let failed = count(|v| matches!(v, Verdict::Failed));
+    let blessed = count(|v| matches!(v, Verdict::Blessed));
+    let mut summary = format!(
+        "\nrun-all: {} lessons run, {} matched, {failed} failed",
+        lessons.len(),
+        count(|v| matches!(v, Verdict::Matched))
+    );
+    if bless {
+        summary.push_str(&format!(", {blessed} blessed"));
+    }
+    println!("{summary}");
+    match (failed, stale.len()) {
+        (0, 0) => Ok(()),
+        (0, n) => Err(format!("{n} stale transcript block(s) in docs/")),
+        (n, _) => Err(format!("{n} lesson(s) failed")),
+    }
+}
+
+/// Runs one lesson, echoing its stdout line by line as it arrives, and checks it.
+fn run_one(ws: &Workspace, lesson: &Lesson, bless: bool) -> Result<Verdict> {
+    println!("$ {}", lesson.command());
+    io::stdout().flush().map_err(|e| e.to_string())?;
+    let mut child = ws
+        .command(&["run", "--quiet", "-p", &lesson.name])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start cargo run: {e}"))?;
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut actual = String::new();
+    loop {
+        let start = actual.len();
+        let read = stdout
+            .read_line(&mut actual)
+            .map_err(|e| format!("reading its stdout: {e}"))?;
+        if read == 0 {
+            break;
+        }
+        print!("{}", &actual[start..]);
+        io::stdout().flush().map_err(|e| e.to_string())?;
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("`{}` failed ({status})", lesson.command()));
+    }
+
+    let path = lesson.transcript();
+    let shown = ws.show(&path);
+    let header = format!("$ {}\n", lesson.command());
+    let expected = match fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+        Err(error) => return Err(format!("cannot read {shown}: {error}")),
+    };
+    let expected_stdout = match expected.as_deref().map(|text| text.strip_prefix(&header)) {
+        Some(Some(stdout)) => Some(stdout),
+        Some(None) => {
+            return Err(format!(
+                "{shown} must start with the line `{}`",
+                header.trim_end()
+            ));
+        }
+        None => None,
+    };
+    if expected_stdout.is_some_and(|expected| same_output(expected, &actual, lesson.any_order)) {
+        println!("ok: matches {shown}");
+        return Ok(Verdict::Matched);
+    }
+    if bless {
+        fs::write(&path, format!("{header}{actual}"))
+            .map_err(|e| format!("cannot write {shown}: {e}"))?;
+        println!("blessed: wrote {shown}");
+        return Ok(Verdict::Blessed);
+    }
+    match expected_stdout {
+        None => println!("FAILED {}: there is no transcript {shown}", lesson.name),
+        Some(expected) => {
+            println!("FAILED {}: its stdout differs from {shown}", lesson.name);
+            if lesson.any_order {
+                println!("(its lines may come in any order; these differ in more than order)");
+            }
+            println!("{}", StrComparison::new(expected, &actual));
+        }
+    }
+    println!("If the new output is right, accept it: cargo xtask run-all --bless");
+    Ok(Verdict::Failed)
+}
+
+/// Equal, or for a lesson whose lines come from several threads, equal up to the order of lines.
+fn same_output(expected: &str, actual: &str, any_order: bool) -> bool {
+    if !any_order {
+        return expected == actual;
+    }
+    fn sorted(text: &str) -> Vec<&str> {
+        let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+        lines.sort_unstable();
+        lines
+    }
+    sorted(expected) == sorted(actual)
+}
+
+/// The text of a `transcript <lesson>` block in the docs: that lesson's `output.txt`.
+fn transcript_block(ws: &Workspace, lessons: &[Lesson], words: &[&str]) -> Result<String> {
+    let [name] = words else {
+        return Err(format!(
+            "a transcript block names one lesson, not {words:?}"
+        ));
+    };
+    let lesson = lessons
+        .iter()
+        .find(|lesson| lesson.name == *name)
+        .ok_or(format!("no lesson `{name}`"))?;
+    fs::read_to_string(lesson.transcript())
+        .map_err(|e| format!("cannot read {}: {e}", ws.show(&lesson.transcript())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_output;
+
+    #[test]
+    fn ordered_output_must_match_exactly() {
+        assert!(same_output("a\nb\n", "a\nb\n", false));
+        assert!(!same_output("a\nb\n", "b\na\n", false));
+    }
+
+    #[test]
+    fn any_order_accepts_every_order_of_the_same_lines_and_nothing_else() {
+        assert!(same_output("a\nb\n", "b\na\n", true));
+        assert!(
+            !same_output("a\nb\n", "a\na\n", true),
+            "a repeated line is not a reordering"
+        );
+        assert!(
+            !same_output("a\nb\n", "a\nb\nb\n", true),
+            "an extra line is not a reordering"
+        );
+        assert!(
+            !same_output("a\nb\n", "a\nB\n", true),
+            "one changed character fails"
+        );
+        assert!(
+            !same_output("a\nb\n", "a\nb", true),
+            "a missing final newline fails"
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Where the repo is, and how xtask calls cargo.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What every xtask command returns: a message for the user on failure.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace xtask belongs to.
+pub struct Workspace {
+    /// The repo's root folder, where the workspace `Cargo.toml` is.
+    pub root: PathBuf,
+    /// Pass `--locked` to cargo's build commands.
+    locked: bool,
+}
+
+impl Workspace {
+    /// Finds the workspace from xtask's own manifest, so xtask works from any folder in the repo.
+    pub fn find(locked: bool) -> Workspace {
+        let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = xtask_dir
+            .parent()
+            .expect("xtask/ sits in the workspace root")
+            .to_path_buf();
+        Workspace { root, locked }
+    }
+
+    /// The target folder for the loom build, kept apart so it never throws away the normal cache.
+    pub fn loom_target_dir(&self) -> PathBuf {
+        self.root.join("target").join("loom")
+    }
+
+    /// `cargo <args>`, with `--locked` after the subcommand if asked for.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.bare_cargo();
+        if let Some((subcommand, rest)) = args.split_first() {
+            command.arg(subcommand);
+            if self.locked {
+                command.arg("--locked");
+            }
+            command.args(rest);
+        }
+        command
+    }
+
+    /// The same command, for the loom build: `--cfg loom`, in its own target folder.
+    pub fn loom_command(&self, args: &[&str]) -> Command {
+        let mut command = self.command(args);
+        let mut rustflags = env::var_os("RUSTFLAGS").unwrap_or_default();
+        if !rustflags.is_empty() {
+            rustflags.push(" ");
+        }
+        rustflags.push("--cfg loom");
+        command
+            .env("RUSTFLAGS", rustflags)
+            .env("CARGO_TARGET_DIR", self.loom_target_dir());
+        command
+    }
+
+    /// Runs `cargo <args>` to completion with its output shown; an error if it fails.
+    pub fn cargo(&self, args: &[&str]) -> Result {
+        status(self.command(args), args)
+    }
+
+    /// Like [`Workspace::cargo`], for subcommands that take no `--locked` (`cargo fmt`).
+    pub fn cargo_plain(&self, args: &[&str]) -> Result {
+        let mut command = self.bare_cargo();
+        command.args(args);
+        status(command, args)
+    }
+
+    /// Like [`Workspace::cargo`], in the loom build.
+    pub fn cargo_loom(&self, args: &[&str]) -> Result {
+        status(self.loom_command(args), args)
+    }
+
+    /// `cargo`, in the root, through `$CARGO` (the cargo that runs xtask) when it is set.
+    fn bare_cargo(&self) -> Command {
+        let mut command =
+            Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
+        command.current_dir(&self.root);
+        command
+    }
+
+    /// A path relative to the root, for messages.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+fn status(mut command: Command, args: &[&str]) -> Result {
+    let status = command
+        .status()
+        .map_err(|error| format!("could not start cargo {}: {error}", args.join(" ")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
