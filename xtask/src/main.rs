@@ -13,7 +13,7 @@ mod workspace;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::workspace::Workspace;
 
@@ -50,7 +50,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if error.use_stderr() => return usage_error(&error),
+        Err(help_or_version) => help_or_version.exit(),
+    };
     let ws = Workspace::find(cli.locked);
     let result = match cli.command {
         Command::RunAll { bless } => run_all::run_all(&ws, bless),
@@ -64,6 +68,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints clap's message, then the help that lists what is valid there (the commands, or the
+/// subcommand's flags), and exits 2 as clap does.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    let mut command = Cli::command();
+    command.build();
+    let named = std::env::args()
+        .skip(1)
+        .find(|arg| command.find_subcommand(arg).is_some());
+    let mut shown = match named {
+        Some(name) => command
+            .find_subcommand_mut(&name)
+            .expect("just found")
+            .clone(),
+        None => command,
+    };
+    eprintln!("\n{}", shown.render_help());
+    ExitCode::from(2)
 }
 
 /// One step of `cargo xtask test`.
