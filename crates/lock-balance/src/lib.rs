@@ -1,1 +1,403 @@
-//! TODO
+//! The bank balance, the lock, and the proof: the seed's `Lock` program in Rust.
+//!
+//! Two threads share a `balance` that starts at 0. `change_it(n)` adds `n`, then subtracts it,
+//! so the balance should always come back to 0. Thread-1 does that 100 000 times with `n = 5`,
+//! Thread-2 with `n = 8`. With the lock ([`locked`]) the program prints `0`, like the Python one.
+//! Without it ([`unlocked`]) each `balance = balance + n` is two steps, a read and then a write, and
+//! a thread can write back a value computed from a balance the other thread has since changed:
+//! an update is lost and the balance ends somewhere else.
+//!
+//! Where Rust differs from Python:
+//! - The literal translation does not compile. Python lets two threads change a global freely;
+//!   Rust refuses to share a plain `i64` between threads for writing, both as a local changed by
+//!   two closures and as a `static mut` (see the examples below). The compiler rejects a *data race*
+//!   (undefined behaviour); to share the balance you must say how: a [`Mutex`](std::sync::Mutex)
+//!   ([`locked`]) or an atomic ([`unlocked`]).
+//! - What the compiler cannot reject is a *race condition*: [`unlocked`] is safe Rust, every
+//!   load and store is atomic, and it still loses updates, because "read, then write" is not one
+//!   step. Only the logic can fix that, here with a lock around both lines of `change_it`.
+//! - Python's `lock.acquire()` / `try:` / `finally: lock.release()` is a guard: locking returns a
+//!   value that unlocks when it is dropped, at the end of its scope or while a panic unwinds.
+//! - A panic inside the critical section leaves the mutex *poisoned*, and the other thread must
+//!   decide what to do about a balance that may be half-changed. This lesson refuses to go on (see
+//!   [`LockPoisoned`]). Python has no such signal: its `finally` releases the lock and the other
+//!   thread carries on with whatever the balance holds.
+//! - Python's integers never overflow; an `i64` does, and in this workspace overflow panics in
+//!   every profile, so a wrong balance can never come from wrapping arithmetic.
+//!
+//! # The literal translation does not compile
+//!
+//! A local balance changed by two spawned closures:
+//!
+//! ```compile_fail,E0499
+//! use std::thread;
+//!
+//! fn change_it(balance: &mut i64, n: i64) {
+//!     *balance = *balance + n;
+//!     *balance = *balance - n;
+//! }
+//!
+//! let mut balance: i64 = 0;
+//! let t1 = thread::spawn(|| for _ in 0..100_000 { change_it(&mut balance, 5) });
+//! let t2 = thread::spawn(|| for _ in 0..100_000 { change_it(&mut balance, 8) });
+//! t1.join().unwrap();
+//! t2.join().unwrap();
+//! println!("{balance}");
+//! ```
+//!
+//! rustc 1.95 gives four errors: E0373 twice ("closure may outlive the current function, but it
+//! borrows `balance`": a spawned thread may outlive the stack frame that owns the balance), E0499
+//! ("cannot borrow `balance` as mutable more than once at a time": the two closures each hold
+//! `&mut balance`, and there is only ever one `&mut`) and E0502 for the final read. E0499 is
+//! Rust's answer to the race: two writers of one value at the same time is the thing that cannot
+//! be written. (E0373's suggestion, `move ||`, does compile, and prints 0, for the wrong reason:
+//! each closure then changes its own copy of the `i64`, and nothing is shared at all.)
+//!
+//! A global, as in the Python:
+//!
+//! ```compile_fail,E0133
+//! static mut BALANCE: i64 = 0;
+//!
+//! fn change_it(n: i64) {
+//!     BALANCE = BALANCE + n;
+//!     BALANCE = BALANCE - n;
+//! }
+//! ```
+//!
+//! E0133, "use of mutable static is unsafe and requires unsafe block", once for each of the four
+//! uses, with the note "mutable statics can be mutated by multiple threads: aliasing violations or
+//! data races will cause undefined behavior". Safe Rust cannot touch a `static mut` at all, and this
+//! workspace forbids `unsafe`.
+
+pub mod sync;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use sync::{Arc, AtomicI64, Barrier, Mutex, Ordering, thread};
+
+/// `for i in range(100000)`: how many times each thread calls `change_it` by default.
+pub const ITERATIONS: u64 = 100_000;
+
+/// The two threads, named like Python's defaults, and the `n` each one adds and subtracts:
+/// `t1 = threading.Thread(target=run_thread, args=(5,))`, `t2 = ... args=(8,)`.
+pub const THREADS: [(&str, i64); 2] = [("Thread-1", 5), ("Thread-2", 8)];
+
+/// The balance behind a lock: Python's program as written.
+pub mod locked {
+    use crate::LockPoisoned;
+    use crate::sync::Mutex;
+
+    /// Adds `n` to the balance, then subtracts it: the balance should come back where it was.
+    ///
+    /// ```
+    /// let mut balance = 0;
+    /// lock_balance::locked::change_it(&mut balance, 5);
+    /// assert_eq!(balance, 0);
+    /// ```
+    // Python's two lines, not `+=`: the lesson is that each line is a read and then a write. Here
+    // the `&mut` can only come from the lock's guard, so no other thread can step in between.
+    #[expect(clippy::assign_op_pattern, reason = "the Python's lines, literally")]
+    pub fn change_it(balance: &mut i64, n: i64) {
+        // balance = balance + n
+        *balance = *balance + n;
+        // balance = balance - n
+        *balance = *balance - n;
+    }
+
+    /// Calls [`change_it`] `iterations` times, each time holding the lock.
+    ///
+    /// # Errors
+    ///
+    /// [`LockPoisoned`] if another thread panicked while holding the lock: the balance may then be
+    /// half-changed, and this thread stops rather than build on it.
+    pub fn run_thread(balance: &Mutex<i64>, n: i64, iterations: u64) -> Result<(), LockPoisoned> {
+        // for i in range(100000):
+        for _ in 0..iterations {
+            // lock.acquire()
+            let mut guard = balance.lock().map_err(|_| LockPoisoned)?;
+            // try:
+            //     change_it(n)
+            change_it(&mut guard, n);
+            // finally:
+            //     lock.release()
+        } // <- the guard is dropped here; if change_it panics, it is dropped while unwinding.
+        Ok(())
+    }
+}
+
+/// The balance without a lock, in safe Rust: an atomic, read and written in separate steps.
+pub mod unlocked {
+    use crate::sync::{AtomicI64, Ordering::SeqCst};
+
+    /// Adds `n` to the balance, then subtracts it, each as a load followed by a store.
+    ///
+    /// Each load and each store is atomic, but the pair is not: another thread can store between
+    /// them, and this thread's store then overwrites that update with a value computed from the
+    /// old balance. This is exactly Python's `balance = balance + n`. (`fetch_add` would make each
+    /// line one atomic step and the result would be correct; it is not what this variant shows.)
+    /// `SeqCst` everywhere: every thread sees one order of all the loads and stores, so the lesson
+    /// is about atomicity, not about memory ordering.
+    pub fn change_it(balance: &AtomicI64, n: i64) {
+        // balance = balance + n
+        balance.store(balance.load(SeqCst) + n, SeqCst);
+        // balance = balance - n
+        balance.store(balance.load(SeqCst) - n, SeqCst);
+    }
+
+    /// Calls [`change_it`] `iterations` times, with no lock. Nothing can be poisoned: if the other
+    /// thread panics, this one goes on with whatever the balance holds, as the Python would.
+    pub fn run_thread(balance: &AtomicI64, n: i64, iterations: u64) {
+        // for i in range(100000):
+        for _ in 0..iterations {
+            // change_it(n)
+            change_it(balance, n);
+        }
+    }
+}
+
+/// A thread found the lock poisoned: another thread panicked while it held the lock.
+///
+/// The policy, deliberately: refuse to continue. The panicking thread may have stopped between
+/// `balance = balance + n` and `balance = balance - n`, so the balance may be off by `n`; going on
+/// would build on a wrong value and print it as if it were right. (Ignoring the poison with
+/// `PoisonError::into_inner` is the other possible choice, and it is what Python does: `finally`
+/// releases the lock and nobody is told.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockPoisoned;
+
+impl fmt::Display for LockPoisoned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "found the lock poisoned: another thread panicked while changing the balance, \
+             which may be half-changed; refused to go on",
+        )
+    }
+}
+
+impl std::error::Error for LockPoisoned {}
+
+/// With or without the lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The balance is a `Mutex<i64>`, each `change_it` under the lock ([`locked`]).
+    Locked,
+    /// The balance is an `AtomicI64` read and written in separate steps ([`unlocked`]).
+    Unlocked,
+}
+
+/// How a thread ended without finishing its work.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// It panicked, with this message.
+    Panicked(String),
+    /// It stopped on a poisoned lock.
+    Refused(LockPoisoned),
+    /// It could not be started.
+    NotStarted(String),
+}
+
+/// A thread that failed, by name.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ThreadFailure {
+    /// `Thread-1`, `Thread-2`, or `MainThread` (Python's name for the main thread).
+    pub thread: String,
+    /// What happened to it.
+    pub failure: Failure,
+}
+
+impl fmt::Display for ThreadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let thread = &self.thread;
+        match &self.failure {
+            Failure::Panicked(message) => write!(f, "{thread} panicked: {message}"),
+            Failure::Refused(poisoned) => write!(f, "{thread} {poisoned}"),
+            Failure::NotStarted(error) => write!(f, "{thread} could not be started: {error}"),
+        }
+    }
+}
+
+/// The Python program's main part: start both threads together, join them, read the balance.
+///
+/// `start` is the balance before the threads start (0 in the lesson).
+///
+/// # Errors
+///
+/// Every thread that panicked or refused to go on, by name.
+pub fn experiment(
+    variant: Variant,
+    start: i64,
+    iterations: u64,
+) -> Result<i64, Vec<ThreadFailure>> {
+    fn locked_run(balance: &Mutex<i64>, n: i64, iterations: u64) -> Result<(), LockPoisoned> {
+        locked::run_thread(balance, n, iterations)
+    }
+    fn locked_read(balance: &Mutex<i64>) -> Result<i64, LockPoisoned> {
+        balance
+            .lock()
+            .map(|balance| *balance)
+            .map_err(|_| LockPoisoned)
+    }
+    fn unlocked_run(balance: &AtomicI64, n: i64, iterations: u64) -> Result<(), LockPoisoned> {
+        unlocked::run_thread(balance, n, iterations);
+        Ok(())
+    }
+    fn unlocked_read(balance: &AtomicI64) -> Result<i64, LockPoisoned> {
+        Ok(balance.load(Ordering::SeqCst))
+    }
+    match variant {
+        // balance = 0; lock = threading.Lock()
+        Variant::Locked => two_threads(Mutex::new(start), locked_run, locked_read, iterations),
+        Variant::Unlocked => two_threads(
+            AtomicI64::new(start),
+            unlocked_run,
+            unlocked_read,
+            iterations,
+        ),
+    }
+}
+
+/// Runs `run_thread` on [`THREADS`] over one shared `balance`, then reads it with `read`.
+fn two_threads<B: Send + Sync + 'static>(
+    balance: B,
+    run_thread: fn(&B, i64, u64) -> Result<(), LockPoisoned>,
+    read: fn(&B) -> Result<i64, LockPoisoned>,
+    iterations: u64,
+) -> Result<i64, Vec<ThreadFailure>> {
+    let balance = Arc::new(balance);
+    // Both threads wait here, so they start changing the balance together. Started one after the
+    // other, the first thread often finishes before the second begins, and the race never shows.
+    let gate = Arc::new(Barrier::new(THREADS.len()));
+    let mut threads = Vec::new();
+    for (name, n) in THREADS {
+        let balance = Arc::clone(&balance);
+        let gate = Arc::clone(&gate);
+        // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start()
+        let spawned = thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                gate.wait();
+                run_thread(&balance, n, iterations)
+            });
+        match spawned {
+            Ok(handle) => threads.push((name, handle)),
+            // Do not join the threads already started: they wait at the gate for this one, for
+            // ever. Returning ends the experiment; they end with the process.
+            Err(error) => {
+                return Err(vec![ThreadFailure {
+                    thread: name.to_string(),
+                    failure: Failure::NotStarted(error.to_string()),
+                }]);
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    // t1.join(); t2.join()
+    for (name, handle) in threads {
+        let failure = match handle.join() {
+            Ok(Ok(())) => continue,
+            Ok(Err(poisoned)) => Failure::Refused(poisoned),
+            Err(panic) => Failure::Panicked(panic_message(panic.as_ref())),
+        };
+        failures.push(ThreadFailure {
+            thread: name.to_string(),
+            failure,
+        });
+    }
+    if !failures.is_empty() {
+        return Err(failures);
+    }
+    // print(balance): both threads finished, so nobody panicked holding the lock; should the lock
+    // be poisoned anyway, the main thread refuses too, by the same policy.
+    read(&balance).map_err(|poisoned| {
+        vec![ThreadFailure {
+            thread: "MainThread".to_string(),
+            failure: Failure::Refused(poisoned),
+        }]
+    })
+}
+
+/// The message a panic was raised with (`panic!` gives a `&str` or a `String`).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = panic.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = panic.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "(a panic without a message)".to_string()
+    }
+}
+
+/// What `--trials` saw: how often each final balance came out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trials {
+    /// With or without the lock.
+    pub variant: Variant,
+    /// `change_it` calls per thread in each trial.
+    pub iterations: u64,
+    /// Each final balance seen, with how many trials ended on it.
+    pub balances: BTreeMap<i64, u64>,
+}
+
+impl Trials {
+    /// The trials run.
+    pub fn run(&self) -> u64 {
+        self.balances.values().sum()
+    }
+
+    /// The trials that did not end at 0.
+    pub fn non_zero(&self) -> u64 {
+        self.run() - self.balances.get(&0).copied().unwrap_or(0)
+    }
+}
+
+/// Repeats [`experiment`] `trials` times, each from a balance of 0, counting the final balances.
+///
+/// # Errors
+///
+/// The failed threads of the first trial in which a thread failed; no further trial is run.
+pub fn trials(
+    variant: Variant,
+    iterations: u64,
+    trials: u64,
+) -> Result<Trials, Vec<ThreadFailure>> {
+    let mut seen = Trials {
+        variant,
+        iterations,
+        balances: BTreeMap::new(),
+    };
+    for _ in 0..trials {
+        let balance = experiment(variant, 0, iterations)?;
+        *seen.balances.entry(balance).or_default() += 1;
+    }
+    Ok(seen)
+}
+
+impl fmt::Display for Trials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lock = match self.variant {
+            Variant::Locked => "with the lock",
+            Variant::Unlocked => "without the lock",
+        };
+        writeln!(
+            f,
+            "trials run: {} ({lock}, {} iterations per thread)",
+            self.run(),
+            self.iterations
+        )?;
+        writeln!(f, "ended non-zero: {}", self.non_zero())?;
+        writeln!(f, "final balances (balance: trials):")?;
+        for (balance, count) in &self.balances {
+            writeln!(f, "  {balance}: {count}")?;
+        }
+        writeln!(
+            f,
+            "A run that prints 0 proves nothing: the race may just not have struck."
+        )?;
+        write!(
+            f,
+            "The model checker does prove it (tests/proofs.rs): with the lock every interleaving \
+             ends at 0, without it some do not."
+        )
+    }
+}

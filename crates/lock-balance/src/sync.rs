@@ -1,0 +1,122 @@
+//! The one place where the lesson's threads, locks and atomics come from std or from loom.
+//!
+//! The binary uses std. The proofs (`tests/proofs.rs`, built with `RUSTFLAGS="--cfg loom"`) use
+//! loom's look-alikes, so the model checker runs the very same `change_it` and `run_thread`.
+//! Two things differ under loom, both below:
+//! - `Barrier`: loom has none (its stub panics). Under loom the start-together gate does nothing,
+//!   because loom does not need help to make the threads meet: it already tries every order of
+//!   their steps, including all those a real barrier makes likely.
+//! - `AtomicI64`: a thin wrapper around loom's that also writes down each load and store of the
+//!   balance, so a model can print the timeline of a lost update it found (see [`steps`]).
+
+#[cfg(not(loom))]
+pub use std::{
+    sync::{
+        Arc, Barrier, Mutex,
+        atomic::{AtomicI64, Ordering},
+    },
+    thread,
+};
+
+#[cfg(loom)]
+pub use loom::{
+    sync::{Arc, Mutex, atomic::Ordering},
+    thread,
+};
+#[cfg(loom)]
+pub use steps::{AtomicI64, Barrier};
+
+/// Loom only: the start-together gate, and the balance's steps written down as the model runs.
+#[cfg(loom)]
+pub mod steps {
+    use std::cell::RefCell;
+
+    /// What a thread did to the balance.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Access {
+        /// It read the balance, and saw `value`.
+        Load,
+        /// It wrote `value` into the balance.
+        Store,
+    }
+
+    /// One step on the balance, in the order loom ran it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Step {
+        /// The loom thread's name (`Thread-1`, ...; `main` for loom's unnamed main thread).
+        pub thread: String,
+        /// Read or write.
+        pub access: Access,
+        /// The value read or written.
+        pub value: i64,
+    }
+
+    // Loom runs all of a model's threads as coroutines on the test's own OS thread, so a std
+    // thread-local is one log per model, shared by its loom threads and invisible to loom (it is
+    // no loom operation: loom never switches threads while it is borrowed). `None`: not recording.
+    std::thread_local! {
+        static STEPS: RefCell<Option<Vec<Step>>> = const { RefCell::new(None) };
+    }
+
+    /// Starts a fresh log of steps on this OS thread (call it at the start of each execution).
+    pub fn record() {
+        STEPS.with(|steps| *steps.borrow_mut() = Some(Vec::new()));
+    }
+
+    /// Stops recording and returns the steps logged since [`record`].
+    pub fn take() -> Vec<Step> {
+        STEPS.with(|steps| steps.borrow_mut().take().unwrap_or_default())
+    }
+
+    fn log(access: Access, value: i64) {
+        STEPS.with(|steps| {
+            if let Some(steps) = steps.borrow_mut().as_mut() {
+                let thread = loom::thread::current();
+                let thread = thread.name().unwrap_or("main").to_string();
+                steps.push(Step {
+                    thread,
+                    access,
+                    value,
+                });
+            }
+        });
+    }
+
+    /// Loom's `AtomicI64`, with each load and store also written to the log.
+    #[derive(Debug)]
+    pub struct AtomicI64(loom::sync::atomic::AtomicI64);
+
+    impl AtomicI64 {
+        /// See `std::sync::atomic::AtomicI64::new`.
+        pub fn new(value: i64) -> Self {
+            AtomicI64(loom::sync::atomic::AtomicI64::new(value))
+        }
+
+        /// See `std::sync::atomic::AtomicI64::load`.
+        pub fn load(&self, order: super::Ordering) -> i64 {
+            let value = self.0.load(order);
+            log(Access::Load, value);
+            value
+        }
+
+        /// See `std::sync::atomic::AtomicI64::store`.
+        pub fn store(&self, value: i64, order: super::Ordering) {
+            self.0.store(value, order);
+            log(Access::Store, value);
+        }
+    }
+
+    /// The start-together gate under loom: nothing to wait for (see the module's doc).
+    #[derive(Debug)]
+    pub struct Barrier;
+
+    impl Barrier {
+        /// See `std::sync::Barrier::new`.
+        pub fn new(_threads: usize) -> Self {
+            Barrier
+        }
+
+        /// See `std::sync::Barrier::wait`.
+        pub fn wait(&self) {}
+    }
+}
