@@ -1,0 +1,106 @@
+//! The real binary: default run, and bad input as usage errors (exit 2) that say what is wrong.
+#![cfg(not(loom))]
+
+use std::process::{Command, Output};
+
+fn thread_local(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thread-local"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn sorted_stdout(output: &Output) -> Vec<String> {
+    let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn no_arguments_greets_alice_and_bob() {
+    let output = thread_local(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        sorted_stdout(&output),
+        ["Hello, Alice (in Thread-A)", "Hello, Bob (in Thread-B)"]
+    );
+}
+
+#[test]
+fn students_are_positional_and_threads_named_by_position() {
+    let output = thread_local(&["Ann", "Ben", "Cid"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        sorted_stdout(&output),
+        [
+            "Hello, Ann (in Thread-A)",
+            "Hello, Ben (in Thread-B)",
+            "Hello, Cid (in Thread-C)"
+        ]
+    );
+}
+
+fn assert_usage_error(args: &[&str], expected: &[&str]) {
+    let output = thread_local(args);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty(), "{args:?} greeted someone");
+    let message = stderr(&output);
+    for part in expected {
+        assert!(
+            message.contains(part),
+            "{args:?}: {part:?} not in {message}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_name_is_a_usage_error() {
+    assert_usage_error(&["Ann", ""], &["[STUDENTS]", "a student needs a name"]);
+    assert_usage_error(&["  "], &["[STUDENTS]", "a student needs a name"]);
+}
+
+#[test]
+fn a_name_of_several_lines_is_a_usage_error() {
+    assert_usage_error(&["Al\nice"], &["[STUDENTS]", "one line", "\"Al\\nice\""]);
+}
+
+#[test]
+fn more_students_than_thread_letters_is_a_usage_error() {
+    let names: Vec<String> = (1..=27).map(|i| format!("s{i}")).collect();
+    let args: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_usage_error(&args, &["[STUDENTS]", "got 27", "at most 26", "Thread-Z"]);
+    let output = thread_local(&args[..26]);
+    assert!(
+        output.status.success(),
+        "26 students are fine: {}",
+        stderr(&output)
+    );
+    assert_eq!(sorted_stdout(&output).len(), 26);
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() {
+    assert_usage_error(&["--students", "Ann"], &["--students"]);
+}
+
+#[test]
+fn help_explains_the_students_and_thread_names() {
+    let output = thread_local(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for part in ["[STUDENTS]...", "Thread-A", "at most 26", "Alice", "Bob"] {
+        assert!(help.contains(part), "{part:?} not in --help:\n{help}");
+    }
+}
