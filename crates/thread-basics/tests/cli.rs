@@ -1,0 +1,134 @@
+//! The real binary: its transcript on the process's real main thread, its flags, and a
+//! `LoopThread` whose stdout fails.
+#![cfg(not(loom))]
+
+use std::fs::{self, File};
+use std::process::{Command, Output, Stdio};
+
+use pretty_assertions::assert_eq;
+
+const BIN: &str = env!("CARGO_BIN_EXE_thread-basics");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+#[test]
+fn binary_prints_output_txt_on_its_main_thread() {
+    // No pause: the output is the same, only sooner.
+    let output = run(&["--interval-ms", "0"]);
+    assert!(output.status.success(), "{output:?}");
+    let expected: String = include_str!("../output.txt")
+        .lines()
+        .skip(1)
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+}
+
+#[test]
+fn invalid_values_exit_2_naming_the_flag_and_the_range() {
+    let cases = [
+        (
+            "--ticks",
+            "<N>",
+            "0..=1000",
+            ["1001", "-1", "abc", "", "2.5"],
+        ),
+        (
+            "--interval-ms",
+            "<MS>",
+            "0..=10000",
+            ["10001", "-1", "1s", "", "0.5"],
+        ),
+    ];
+    for (flag, value_name, range, values) in cases {
+        for value in values {
+            let output = run(&[flag, value]);
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            assert_eq!(output.status.code(), Some(2), "{flag} {value:?}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "invalid value '{value}' for '{flag} {value_name}'"
+                )),
+                "{flag} {value:?}: {stderr}"
+            );
+            assert!(
+                stderr.contains(&format!("expected a whole number in {range}")),
+                "{flag} {value:?}: {stderr}"
+            );
+            assert!(output.stdout.is_empty(), "{flag} {value:?}: nothing runs");
+        }
+    }
+}
+
+#[test]
+fn the_ends_of_each_range_are_accepted() {
+    for args in [
+        ["--ticks", "0", "--interval-ms", "0"],
+        ["--ticks", "1000", "--interval-ms", "0"],
+        // No tick, so no pause of 10 s.
+        ["--ticks", "0", "--interval-ms", "10000"],
+    ] {
+        let output = run(&args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+    let output = run(&["--ticks", "1000", "--interval-ms", "0"]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1000 + 4);
+    assert!(stdout.contains("thread LoopThread >>> 1000\n"));
+}
+
+#[test]
+fn help_gives_the_ranges_and_defaults() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "--ticks <N>",
+        "0..=1000",
+        "[default: 5]",
+        "--interval-ms <MS>",
+        "0..=10000",
+        "[default: 1000]",
+    ] {
+        assert!(
+            help.contains(expected),
+            "{expected:?} missing from:\n{help}"
+        );
+    }
+}
+
+/// Makes LoopThread's writes fail part way, deterministically, without a flag for it: stdout is a
+/// file and the shell caps the size of any file the process writes (`ulimit -f 1`: 512 or 1024
+/// bytes, depending on the shell), with the signal that cap sends ignored, so a write past the cap
+/// fails with EFBIG. The main thread's first line fits under the cap; with 100 ticks the output
+/// does not, so the failing write is always one of LoopThread's. Stderr is a pipe, which no such
+/// cap applies to.
+#[cfg(unix)]
+#[test]
+fn a_loop_thread_whose_stdout_fails_exits_1_naming_the_thread() {
+    let path = std::env::temp_dir().join(format!("thread-basics-cli-{}.out", std::process::id()));
+    let output = Command::new("sh")
+        .args(["-c", r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#, BIN])
+        .args(["--ticks", "100", "--interval-ms", "0"])
+        .stdout(Stdio::from(File::create(&path).unwrap()))
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let stdout = fs::read_to_string(&path).unwrap();
+    fs::remove_file(&path).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: thread 'LoopThread' panicked: failed printing a line: "),
+        "{stderr}"
+    );
+    assert!(stdout.starts_with("thread main is running...\nthread LoopThread is running...\n"));
+    assert!(
+        !stdout.contains("ended."),
+        "neither thread got to its last line:\n{stdout}"
+    );
+}

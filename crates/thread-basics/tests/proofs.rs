@@ -1,0 +1,194 @@
+//! Loom models of the lesson: the same functions the binary runs, with loom's threads and lock
+//! (see `src/sync.rs`). Run with `RUSTFLAGS="--cfg loom"`; `cargo xtask prove` reads the figures.
+//!
+//! Under loom the model's own thread has no name, so the main thread's lines read
+//! `thread <unnamed> ...`: the lesson prints any nameless thread that way, loom's or not.
+#![cfg(loom)]
+
+#[path = "../../../xtask/src/figures.rs"]
+mod figures;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use figures::Exploration;
+use thread_basics::sync::{Arc, thread};
+use thread_basics::{LOOP_THREAD, Sink, join, name_of, run, say_ended, say_running, start};
+
+/// What `LoopThread` must print, in this order, for `ticks` ticks: the spec the models check.
+fn loop_thread_lines(ticks: u64) -> Vec<String> {
+    let mut lines = vec![format!("thread {LOOP_THREAD} is running...")];
+    lines.extend((1..=ticks).map(|n| format!("thread {LOOP_THREAD} >>> {n}")));
+    lines.push(format!("thread {LOOP_THREAD} ended."));
+    lines
+}
+
+/// Splits a transcript into `LoopThread`'s lines and the others (the main thread's).
+fn by_thread(lines: &[String]) -> (Vec<String>, Vec<String>) {
+    let prefix = format!("thread {LOOP_THREAD} ");
+    lines
+        .iter()
+        .cloned()
+        .partition(|line| line.starts_with(&prefix))
+}
+
+/// The transcripts of a model, with the position (1-based) of the main thread's last line.
+fn listing(transcripts: &BTreeSet<Vec<String>>, main_ended: &str) -> String {
+    let mut listing = String::new();
+    for lines in transcripts {
+        let at = lines.iter().position(|line| line == main_ended).unwrap() + 1;
+        writeln!(listing, "main's last line is line {at} of {}:", lines.len()).unwrap();
+        for line in lines {
+            writeln!(listing, "    {line}").unwrap();
+        }
+    }
+    listing
+}
+
+/// Every transcript seen across a model's executions. A std lock, invisible to loom, is right
+/// here: it only collects results, and is never held across a loom operation.
+type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
+
+/// With `join`, in every interleaving `LoopThread`'s lines come in order and the main thread's
+/// "ended." is the last line, after all of them; so there is exactly one possible transcript.
+/// (Loom needs one execution: after `start`, the main thread's next step is `join`, so no two
+/// steps of the two threads touching the sink can be swapped.)
+///
+/// Fails if, in `run` (src/lib.rs), `say_ended(out);` moves above `join(t)?;` (the learner's
+/// mistake). Tried: failed in execution 1, "main's ended. is the last line": the last line was
+/// `thread LoopThread ended.`, not `thread <unnamed> ended.`. Also fails if `join(t)?;` becomes
+/// `drop(t);` (the thread detached, never joined). Tried: failed in execution 1, "LoopThread's
+/// lines, in order": none of them had been printed when the main thread read the sink.
+/// Does NOT fail if the sink's lock is std's (tried: still 1 execution, passes): the contrast
+/// model below is the one that catches a sink loom cannot see.
+#[test]
+fn main_ends_last_in_every_interleaving() {
+    const TICKS: u64 = 3;
+    let exploration = Exploration::start(
+        "with join, LoopThread's lines are in order and main's \"ended.\" is the last line (3 ticks)",
+    );
+    let counter = exploration.clone();
+    let seen = Seen::default();
+    let record = seen.clone();
+    let main_ended = Seen::default();
+    let record_main_ended = main_ended.clone();
+    loom::model(move || {
+        counter.execution();
+        let out = Arc::new(Sink::new(Vec::new()));
+        run(&out, TICKS, Duration::ZERO).expect("LoopThread does not panic");
+
+        let lines = out.lines();
+        let main = name_of(&thread::current()).to_owned();
+        let (loop_lines, main_lines) = by_thread(&lines);
+        let execution = counter.executions();
+        assert_eq!(
+            loop_lines,
+            loop_thread_lines(TICKS),
+            "LoopThread's lines, in order (execution {execution})"
+        );
+        assert_eq!(
+            main_lines,
+            [
+                format!("thread {main} is running..."),
+                format!("thread {main} ended.")
+            ],
+            "the main thread's lines (execution {execution})"
+        );
+        assert_eq!(
+            lines.last(),
+            main_lines.last(),
+            "main's ended. is the last line (execution {execution})"
+        );
+        record.lock().unwrap().insert(lines);
+        record_main_ended
+            .lock()
+            .unwrap()
+            .insert(vec![main_lines[1].clone()]);
+    });
+    exploration.finish();
+
+    let seen = seen.lock().unwrap();
+    let main_ended = main_ended.lock().unwrap();
+    let [main_ended] = &main_ended.iter().next().unwrap()[..] else {
+        unreachable!()
+    };
+    figures::report("reachable", listing(&seen, main_ended));
+    assert_eq!(seen.len(), 1, "join leaves one possible transcript");
+}
+
+/// Contrast, the learner's mistake: the main thread prints "ended." before `t.join()`. Loom must
+/// find interleavings where that line comes before LoopThread has finished: in fact every place
+/// it can go, from right after the main thread's first line to the very end.
+///
+/// The mistaken order lives here, in the test, not in the lesson: the model calls the lesson's
+/// own steps (`say_running`, `start`, `say_ended`, `join`) in the wrong order.
+///
+/// Fails if the sink's lock is std's instead of the facade's (in src/lib.rs,
+/// `use sync::{Arc, Mutex, thread};` becomes `use std::sync::Mutex; use sync::{Arc, thread};`),
+/// so loom no longer sees the lines being printed. Tried: 1 execution instead of 6; only "line 2
+/// of 5" was found, and "every place after main's first line is reachable" failed with
+/// `{1} != {1, 2, 3, 4}`. Also fails if the facade's `sleep` is `loom::thread::yield_now()`
+/// instead of a no-op. Tried: 4 executions; LoopThread never finished ahead of the main thread,
+/// and the same assertion failed with `{1, 2, 3} != {1, 2, 3, 4}`.
+#[test]
+fn ending_before_join_lets_main_end_while_loop_thread_runs() {
+    const TICKS: u64 = 1;
+    let exploration = Exploration::start(
+        "the mistake (\"ended.\" before join): loom finds main's last line before LoopThread ends (1 tick)",
+    );
+    let counter = exploration.clone();
+    let seen = Seen::default();
+    let record = seen.clone();
+    let main_ended = Seen::default();
+    let record_main_ended = main_ended.clone();
+    loom::model(move || {
+        counter.execution();
+        let out = Arc::new(Sink::new(Vec::new()));
+        // print('thread %s is running...' % threading.current_thread().name)
+        say_running(&out);
+        // t = threading.Thread(target=loop, name='LoopThread'); t.start()
+        let t = start(&out, TICKS, Duration::ZERO);
+        // THE MISTAKE: the main thread's last line, before t.join().
+        say_ended(&out);
+        // t.join()
+        join(t).expect("LoopThread does not panic");
+
+        let lines = out.lines();
+        let (loop_lines, main_lines) = by_thread(&lines);
+        // One thread prints LoopThread's lines: they stay in order even here.
+        assert_eq!(
+            loop_lines,
+            loop_thread_lines(TICKS),
+            "LoopThread's lines, in order"
+        );
+        record.lock().unwrap().insert(lines);
+        record_main_ended
+            .lock()
+            .unwrap()
+            .insert(vec![main_lines[1].clone()]);
+    });
+    exploration.finish();
+
+    let seen = seen.lock().unwrap();
+    let main_ended = main_ended.lock().unwrap();
+    let [main_ended] = &main_ended.iter().next().unwrap()[..] else {
+        unreachable!()
+    };
+    figures::report("reachable", listing(&seen, main_ended));
+
+    let positions: BTreeSet<usize> = seen
+        .iter()
+        .map(|lines| lines.iter().position(|line| line == main_ended).unwrap())
+        .collect();
+    let lines = loop_thread_lines(TICKS).len() + 2;
+    assert!(
+        positions.iter().any(|&at| at < lines - 1),
+        "loom finds main's last line before LoopThread has finished"
+    );
+    assert_eq!(
+        positions,
+        (1..lines).collect::<BTreeSet<_>>(),
+        "every place after main's first line is reachable"
+    );
+}
