@@ -19,8 +19,8 @@
 //!
 //! Where the student is kept is the one thing the proofs change: [`process_thread`] and
 //! [`process_student`] are generic over a [`School`], the binary uses [`LocalSchool`] (the
-//! thread-local), and the contrast model in `tests/proofs.rs` swaps in a shared mutex-guarded global
-//! (the learner's mistake) to show what the thread-local prevents.
+//! thread-local), and the contrast model in `tests/proofs.rs` swaps in a shared mutex-guarded
+//! global (the learner's mistake) to show what the thread-local prevents.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -87,7 +87,7 @@ impl std::error::Error for AttributeError {}
 /// It returns the line instead of printing it, so the caller picks where it goes (stdout in the
 /// binary, a buffer in the tests and proofs); the line is still made in, and about, this thread.
 pub fn process_student<S: School>() -> Result<String, AttributeError> {
-    // std = local_school.student
+    // std = local_school.student    (Python's name for the student, not Rust's `std`)
     let std = S::student()?;
     // print('Hello, %s (in %s)' % (std, threading.current_thread().name))
     Ok(format!("Hello, {std} (in {})", current_thread_name()))
@@ -107,8 +107,10 @@ pub fn process_thread<S: School, W: Write>(
         source,
     })?;
     // One lock, one `writeln!`, for the whole line and its newline: threads may greet in any
-    // order, but no line can be cut by another's. A poisoned lock only means another thread
-    // panicked while writing (its own panic is reported); the lines written so far are still whole.
+    // order, but no line can be cut by another's. (`Stdout` locks itself per `writeln!` too; this
+    // lock makes it so for any writer, and is a step loom can interleave.) A poisoned lock only
+    // means another thread panicked while writing (its own panic is reported); the lines written
+    // so far are still whole.
     let mut out = out.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     writeln!(out, "{greeting}").map_err(|source| LessonError::Write {
         thread: current_thread_name(),
