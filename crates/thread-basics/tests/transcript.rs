@@ -212,3 +212,19 @@ fn join_reads_any_panic_payload() {
     );
     assert_eq!(join(thread::spawn(|| ())), Ok(()));
 }
+
+#[test]
+fn the_chapter_quotes_the_lesson_word_for_word() {
+    let chapter = include_str!("../../../docs/thread-basics.md");
+    let lesson = include_str!("../src/lib.rs");
+    let marker = "<!-- quote: src/lib.rs -->\n```rust\n";
+    let quotes: Vec<&str> = chapter
+        .split(marker)
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```\n").expect("a quote ends with ```")])
+        .collect();
+    assert_eq!(quotes.len(), 2, "the chapter quotes loop_ and run's body");
+    for quote in quotes {
+        assert!(lesson.contains(quote), "not in src/lib.rs:\n{quote}");
+    }
+}
