@@ -72,7 +72,11 @@ fn read_manifest(manifest: &str, dir: PathBuf) -> Result<Lesson> {
     const METADATA: &str = "[package.metadata.lesson]";
     let (mut name, mut order, mut any_order) = (None, None, false);
     let mut section = "";
-    for line in manifest.lines().map(str::trim) {
+    // No key xtask reads can hold a `#`, so everything from one on is a comment.
+    for line in manifest
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+    {
         if line.starts_with('[') {
             section = line;
             continue;
@@ -129,7 +133,8 @@ name = "thread-local"
 version.workspace = true
 
 [package.metadata.lesson]
-order = 3
+# Lines from two threads: any order = any-order.
+order = 3 # the third
 any-order = true
 
 [dependencies]
