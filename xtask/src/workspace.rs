@@ -27,9 +27,12 @@ impl Workspace {
         Workspace { root, locked }
     }
 
-    /// The target folder for the loom build, kept apart so it never throws away the normal cache.
+    /// The target folder for the loom build, `loom/` inside the normal one: kept apart so that
+    /// switching `RUSTFLAGS` never throws away the normal build cache.
     pub fn loom_target_dir(&self) -> PathBuf {
-        self.root.join("target").join("loom")
+        let target =
+            env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from);
+        target.join("loom")
     }
 
     /// `cargo <args>`, with `--locked` after the subcommand if asked for.
