@@ -1,0 +1,423 @@
+//! The proofs: loom runs the lesson's own `experiment` (the two named threads, `run_thread`,
+//! `change_it`) in every interleaving it can find, with a few iterations per thread instead of
+//! 100 000.
+//!
+//! Run: `CARGO_TARGET_DIR=/tmp/target-lock-balance-loom RUSTFLAGS="--cfg loom" cargo test --release
+//! -p lock-balance --test proofs -- --nocapture`
+//!
+//! Loom's default search (no preemption bound) is not exhaustive: for one iteration per thread
+//! without the lock it never reaches the final balance 8, which a bounded search finds in 50
+//! executions (proof 3 reports it). So each proof says which searches it runs, and the proofs
+//! with the lock run two: the default one and a bounded one whose bound is never reached.
+#![cfg(loom)]
+
+#[path = "../../../xtask/src/figures.rs"]
+mod figures;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+use figures::Exploration;
+use lock_balance::sync::steps::{self, Access, Step};
+use lock_balance::{THREADS, Variant, experiment};
+
+/// Loom's default search: no preemption bound (set explicitly, so `LOOM_MAX_PREEMPTIONS` in the
+/// environment cannot change what a proof means).
+fn default_search() -> loom::model::Builder {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = None;
+    builder
+}
+
+/// A bounded search. Loom's bounded mode adds backtracking points the default mode does not (it
+/// "conservatively" covers what the bound would otherwise miss, `rt/path.rs`); with a bound no
+/// execution reaches, nothing is cut off by the bound.
+fn bounded_search(bound: usize) -> loom::model::Builder {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(bound);
+    builder
+}
+
+/// The largest bound loom accepts (it stores it in a `u8`); no model here comes near it: with the
+/// lock, 5 iterations per thread, bounds 20, 40 and 255 explore the same 24 948 executions.
+const UNREACHED_BOUND: usize = u8::MAX as usize;
+
+/// The bound proof 3 pins for the unlocked models: the smallest that reaches every outcome of the
+/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 3 reports which).
+const PINNED_BOUND: usize = 3;
+
+/// Runs the lesson's experiment in `variant` with `iterations` per thread under each search in
+/// turn, and returns every final balance seen. `count` is called once per execution and returns
+/// its number; `check`
+/// is asserted on each final balance, inside the model, so a failure stops at the first
+/// counterexample (loom then prints it).
+fn final_balances(
+    searches: &[loom::model::Builder],
+    variant: Variant,
+    iterations: u64,
+    count: impl Fn() -> u64 + Clone + Send + Sync + 'static,
+    check: fn(i64) -> bool,
+) -> BTreeSet<i64> {
+    // A std Mutex: invisible to loom, it collects across executions; it is only locked after the
+    // loom threads are joined, never across a loom operation.
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    for search in searches {
+        let seen = Arc::clone(&seen);
+        let count = count.clone();
+        search.check(move || {
+            let execution = count();
+            let balance = experiment(variant, 0, iterations)
+                .unwrap_or_else(|failures| panic!("a thread failed: {failures:?}"));
+            assert!(
+                check(balance),
+                "execution {execution}: final balance {balance}"
+            );
+            seen.lock().unwrap().insert(balance);
+        });
+    }
+    let seen = seen.lock().unwrap().clone();
+    seen
+}
+
+fn any_balance(_: i64) -> bool {
+    true
+}
+
+fn show(balances: &BTreeSet<i64>) -> String {
+    let balances: Vec<String> = balances.iter().map(i64::to_string).collect();
+    format!("{{{}}}", balances.join(", "))
+}
+
+/// Proof 1 for `iterations` per thread: with the lock, every interleaving loom explores ends at 0,
+/// under the default search and under a bounded search with a bound no execution reaches.
+fn with_the_lock(iterations: u64) {
+    let exploration = Exploration::start(&format!(
+        "with the lock, every interleaving ends at 0 ({iterations} iteration(s) per thread; \
+         default search + preemption bound {UNREACHED_BOUND})"
+    ));
+    let searches = [default_search(), bounded_search(UNREACHED_BOUND)];
+    let counter = exploration.clone();
+    let balances = final_balances(
+        &searches,
+        Variant::Locked,
+        iterations,
+        move || {
+            counter.execution();
+            counter.executions()
+        },
+        |balance| balance == 0,
+    );
+    exploration.finish();
+    figures::report("reachable", show(&balances));
+    assert_eq!(balances, BTreeSet::from([0]));
+}
+
+// Proof 1. Each of the five fails if the locked path runs without the lock. Tried, both:
+// - the `Variant::Locked` arm of `experiment` run on the unlocked `AtomicI64` balance
+//   (`unlocked_run`, `unlocked_read`): all five failed in their default search, at execution 1
+//   (1 and 2 iterations, final balance -8), 3 (3 iterations, -8) and 28 (4 and 5 iterations, 5);
+// - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
+//   and again to write it (four `balance.lock()` per iteration instead of one around
+//   `change_it`): all five failed at execution 55, final balance 5.
+// (Safe Rust offers no smaller mutation: without locking there is no `&mut i64` to give
+// `change_it`.)
+
+/// With the lock, every interleaving ends at 0: 1 iteration per thread.
+/// Fails if the lock is removed from the locked path (tried: see the comment above).
+#[test]
+fn with_the_lock_every_interleaving_ends_at_zero_1_iteration() {
+    with_the_lock(1);
+}
+
+/// With the lock, every interleaving ends at 0: 2 iterations per thread.
+/// Fails if the lock is removed from the locked path (tried: see the comment above).
+#[test]
+fn with_the_lock_every_interleaving_ends_at_zero_2_iterations() {
+    with_the_lock(2);
+}
+
+/// With the lock, every interleaving ends at 0: 3 iterations per thread.
+/// Fails if the lock is removed from the locked path (tried: see the comment above).
+#[test]
+fn with_the_lock_every_interleaving_ends_at_zero_3_iterations() {
+    with_the_lock(3);
+}
+
+/// With the lock, every interleaving ends at 0: 4 iterations per thread.
+/// Fails if the lock is removed from the locked path (tried: see the comment above).
+#[test]
+fn with_the_lock_every_interleaving_ends_at_zero_4_iterations() {
+    with_the_lock(4);
+}
+
+/// With the lock, every interleaving ends at 0: 5 iterations per thread.
+/// Fails if the lock is removed from the locked path (tried: see the comment above).
+#[test]
+fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
+    with_the_lock(5);
+}
+
+/// Proof 2, and the timeline: without the lock, loom's default search finds an interleaving
+/// that ends away from 0 (1 iteration per thread). The steps of each execution are recorded as it
+/// runs; the lost update with the fewest thread switches is reported as `timeline`.
+///
+/// Fails if `unlocked::change_it` does each line in one atomic step (`fetch_add(n)` then
+/// `fetch_sub(n)`): then no update can be lost. Tried (with `fetch_add`/`fetch_sub` added to the
+/// loom wrapper in `sync.rs` for the try): 270 executions, all ending at 0; the `assert_ne!`
+/// fails with `left: {0}`.
+#[test]
+fn without_the_lock_an_update_can_be_lost() {
+    let exploration = Exploration::start(
+        "without the lock, some interleaving ends away from 0 (1 iteration per thread; default search)",
+    );
+    // (final balance, steps) of every execution: std Mutex, invisible to loom, locked only after
+    // the loom threads are joined.
+    let runs: Arc<Mutex<Vec<(i64, Vec<Step>)>>> = Arc::default();
+    let collected = Arc::clone(&runs);
+    let counter = exploration.clone();
+    default_search().check(move || {
+        counter.execution();
+        steps::record();
+        let balance = experiment(Variant::Unlocked, 0, 1)
+            .unwrap_or_else(|failures| panic!("a thread failed: {failures:?}"));
+        let steps = steps::take();
+        collected.lock().unwrap().push((balance, steps));
+    });
+    exploration.finish();
+    let runs = runs.lock().unwrap();
+    let balances: BTreeSet<i64> = runs.iter().map(|(balance, _)| *balance).collect();
+    figures::report("reachable", show(&balances));
+    assert_ne!(balances, BTreeSet::from([0]), "no lost update found");
+
+    // Loom orders stores by vector clocks, not in one total order (it does not model SeqCst fully,
+    // loom issue #180): two stores by threads that have not seen each other are unordered, and a
+    // later load may read either. So in some executions a load (often the main thread's final one)
+    // returns a store that is not the latest in the order loom ran them. Each such execution has
+    // the outcome of some sequentially consistent interleaving (proof 3 checks the outcomes), but
+    // its steps do not read as a timeline. Keep the ones that do.
+    let in_order: Vec<&(i64, Vec<Step>)> = runs
+        .iter()
+        .filter(|(_, steps)| reads_latest(steps))
+        .collect();
+    figures::report(
+        "in-timeline-order",
+        format!(
+            "{} of {} executions (every load returns the latest store, in the order loom ran them)",
+            in_order.len(),
+            runs.len()
+        ),
+    );
+    let fewest = in_order
+        .iter()
+        .filter(|(balance, _)| *balance != 0)
+        .min_by_key(|(_, steps)| switches(steps))
+        .expect("a lost update in timeline order");
+    figures::report("timeline", timeline(&fewest.1, fewest.0));
+}
+
+/// The steps of the two lesson threads (the main thread's final read left out).
+fn thread_steps(steps: &[Step]) -> impl Iterator<Item = &Step> {
+    steps
+        .iter()
+        .filter(|step| THREADS.iter().any(|(name, _)| *name == step.thread))
+}
+
+/// Does every load, the main thread's final one included, read the value of the latest store
+/// before it in the log (or the initial 0)?
+fn reads_latest(steps: &[Step]) -> bool {
+    let mut balance = 0;
+    steps.iter().all(|step| match step.access {
+        Access::Load => step.value == balance,
+        Access::Store => {
+            balance = step.value;
+            true
+        }
+    })
+}
+
+/// How many times the running thread changes from one step to the next.
+fn switches(steps: &[Step]) -> usize {
+    let threads: Vec<&str> = thread_steps(steps)
+        .map(|step| step.thread.as_str())
+        .collect();
+    threads.windows(2).filter(|pair| pair[0] != pair[1]).count()
+}
+
+/// A column per thread, the balance after each step, and the lost updates called out.
+fn timeline(steps: &[Step], final_balance: i64) -> String {
+    const WIDTH: usize = 22;
+    let mut out = String::new();
+    let mut header = format!("{:>4}  ", "step");
+    for (name, n) in THREADS {
+        header += &format!("{:<WIDTH$}", format!("{name} (n={n})"));
+    }
+    writeln!(out, "{}balance", header).unwrap();
+    let mut balance = 0;
+    let mut last_read = [0; THREADS.len()];
+    for (number, step) in thread_steps(steps).enumerate() {
+        let column = THREADS
+            .iter()
+            .position(|(name, _)| *name == step.thread)
+            .expect("a lesson thread");
+        let (text, note) = match step.access {
+            Access::Load => {
+                last_read[column] = step.value;
+                (format!("reads {}", step.value), String::new())
+            }
+            Access::Store => {
+                let read = last_read[column];
+                let change = step.value - read;
+                let sign = if change < 0 { '-' } else { '+' };
+                let note = if balance == read {
+                    String::new()
+                } else {
+                    format!("  <- overwrites {balance}: an update is lost")
+                };
+                balance = step.value;
+                (
+                    format!("writes {read} {sign} {} = {}", change.abs(), step.value),
+                    note,
+                )
+            }
+        };
+        let mut line = format!("{:>4}  ", number + 1);
+        line += &" ".repeat(WIDTH * column);
+        line += &format!("{text:<width$}", width = WIDTH * (THREADS.len() - column));
+        writeln!(out, "{line}{balance}{note}").unwrap();
+    }
+    write!(
+        out,
+        "final balance: {final_balance} (the Python's comment says it should be 0)"
+    )
+    .unwrap();
+    out
+}
+
+/// Every final balance of the two threads' read and write steps in every sequentially consistent
+/// interleaving, by brute force, independently of the lesson code: each thread runs
+/// `read; write read + n; read; write read - n` per iteration, straight from the Python's two
+/// lines. Returns the balances and the number of interleavings enumerated.
+fn oracle(iterations: u64) -> (BTreeSet<i64>, u64) {
+    struct Search {
+        steps: u64,
+        n: [i64; 2],
+        balances: BTreeSet<i64>,
+        interleavings: u64,
+    }
+    fn go(search: &mut Search, done: [u64; 2], read: [i64; 2], balance: i64) {
+        if done == [search.steps; 2] {
+            search.balances.insert(balance);
+            search.interleavings += 1;
+            return;
+        }
+        for thread in 0..2 {
+            if done[thread] == search.steps {
+                continue;
+            }
+            let (mut done, mut read, mut balance) = (done, read, balance);
+            match done[thread] % 4 {
+                // balance = balance + n: read, then write
+                0 => read[thread] = balance,
+                1 => balance = read[thread] + search.n[thread],
+                // balance = balance - n: read, then write
+                2 => read[thread] = balance,
+                _ => balance = read[thread] - search.n[thread],
+            }
+            done[thread] += 1;
+            go(search, done, read, balance);
+        }
+    }
+    let mut search = Search {
+        steps: 4 * iterations,
+        n: [5, 8],
+        balances: BTreeSet::new(),
+        interleavings: 0,
+    };
+    go(&mut search, [0, 0], [0, 0], 0);
+    (search.balances, search.interleavings)
+}
+
+/// Proof 3 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
+/// `compare` is another search run only to report what it misses.
+fn without_the_lock_exactly(iterations: u64, compare: (&str, loom::model::Builder)) {
+    let (expected, interleavings) = oracle(iterations);
+    let exploration = Exploration::start(&format!(
+        "without the lock, the reachable balances are exactly the oracle's ({iterations} \
+         iteration(s) per thread; preemption bound {PINNED_BOUND})"
+    ));
+    let counter = exploration.clone();
+    let reachable = final_balances(
+        &[bounded_search(PINNED_BOUND)],
+        Variant::Unlocked,
+        iterations,
+        move || {
+            counter.execution();
+            counter.executions()
+        },
+        any_balance,
+    );
+    exploration.finish();
+    figures::report("reachable", show(&reachable));
+    figures::report(
+        "oracle",
+        format!(
+            "{} balances over {interleavings} interleavings: {}",
+            expected.len(),
+            show(&expected)
+        ),
+    );
+
+    let (name, search) = compare;
+    let executions = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&executions);
+    let seen = final_balances(
+        &[search],
+        Variant::Unlocked,
+        iterations,
+        move || counter.fetch_add(1, Relaxed) + 1,
+        any_balance,
+    );
+    let missed: BTreeSet<i64> = expected.difference(&seen).copied().collect();
+    figures::report(
+        &format!("{name}-search"),
+        format!(
+            "{} executions, {} of {} balances, missed {}",
+            executions.load(Relaxed),
+            seen.len(),
+            expected.len(),
+            show(&missed)
+        ),
+    );
+    // Whatever a search misses, it must never invent a balance no interleaving gives.
+    assert!(
+        seen.is_subset(&expected),
+        "{name} search saw {}",
+        show(&seen)
+    );
+    assert_eq!(reachable, expected);
+}
+
+/// Proof 3, 1 iteration per thread: without the lock, the final balances loom reaches are exactly
+/// those of every sequentially consistent interleaving (the oracle): 7 balances over 70
+/// interleavings. Also reports what loom's default search reaches: it misses 8.
+///
+/// Fails if `unlocked::change_it` changes how it reads and writes. Tried: its first line as
+/// `balance.fetch_add(n, SeqCst)` (one atomic step, the second line unchanged): loom then
+/// reaches `{-8, -5, 0, 5, 8}`, the `assert_eq!` fails (-3 and 3 are missing). Both lines as
+/// `fetch_add`/`fetch_sub`: it reaches only `{0}`.
+#[test]
+fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_1_iteration() {
+    without_the_lock_exactly(1, ("default", default_search()));
+}
+
+/// Proof 3, 2 iterations per thread: as above, 23 balances over 12 870 interleavings. Also
+/// reports what a search with preemption bound 2 reaches: it misses 8 of them.
+///
+/// Fails as above. Tried the same two changes: loom reaches 12 of the 23 balances with the first
+/// line as `fetch_add`, only `{0}` with both lines atomic.
+#[test]
+fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_2_iterations() {
+    without_the_lock_exactly(2, ("bound-2", bounded_search(2)));
+}
