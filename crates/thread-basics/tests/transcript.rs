@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use pretty_assertions::assert_eq;
-use thread_basics::{LOOP_THREAD, Panicked, Sink, UNNAMED, join, run};
+use thread_basics::{LOOP_THREAD, Panicked, Sink, UNNAMED, join, loop_, run};
 
 /// `output.txt` without its `$ cargo run` line.
 fn expected_transcript() -> Vec<String> {
@@ -87,6 +87,85 @@ fn zero_ticks_still_starts_and_joins_the_thread() {
             "thread main ended.",
         ]
     );
+}
+
+#[test]
+fn every_line_of_loop_names_the_thread_running_it() {
+    // `loop_` is LoopThread's code, but the name in each of its lines must be read from the
+    // running thread, `>>>` lines included, never written in.
+    let lines = thread::Builder::new()
+        .name("Other".to_owned())
+        .spawn(|| {
+            let out = Sink::new(Vec::new());
+            loop_(&out, 1, Duration::ZERO);
+            out.lines()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(
+        lines,
+        [
+            "thread Other is running...",
+            "thread Other >>> 1",
+            "thread Other ended.",
+        ]
+    );
+}
+
+/// A writer that keeps what is written, and where in it each flush came.
+#[derive(Default)]
+struct FlushLog {
+    written: String,
+    /// For each flush, how many bytes had been written by then.
+    flushed_at: Vec<usize>,
+}
+
+/// The writer a [`Sink`] owns, with a handle the test keeps to read the log afterwards.
+struct Logged(Arc<Mutex<FlushLog>>);
+
+impl Write for Logged {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut log = self.0.lock().unwrap();
+        log.written.push_str(std::str::from_utf8(buf).unwrap());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut log = self.0.lock().unwrap();
+        let at = log.written.len();
+        log.flushed_at.push(at);
+        Ok(())
+    }
+}
+
+#[test]
+fn each_line_is_flushed_as_soon_as_it_is_written() {
+    let ticks = 2;
+    let transcript = run_on_thread(Some("main"), ticks).1;
+    let log = Arc::new(Mutex::new(FlushLog::default()));
+    let out = Arc::new(Sink::new(Logged(Arc::clone(&log))));
+    let result = thread::Builder::new()
+        .name("main".to_owned())
+        .spawn(move || run(&out, ticks, Duration::ZERO))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(result, Ok(()));
+
+    let log = log.lock().unwrap();
+    let expected: String = transcript.iter().map(|line| format!("{line}\n")).collect();
+    assert_eq!(log.written, expected);
+    // One flush per line, right after its newline, before the next line: a tick shows when it
+    // happens, not when a buffer fills.
+    let line_ends: Vec<usize> = transcript
+        .iter()
+        .scan(0, |end, line| {
+            *end += line.len() + 1;
+            Some(*end)
+        })
+        .collect();
+    assert_eq!(log.flushed_at, line_ends);
 }
 
 /// A writer that takes `accepted` lines, then fails like a closed pipe.
