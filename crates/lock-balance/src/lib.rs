@@ -30,19 +30,7 @@
 //! A local balance changed by two spawned closures:
 //!
 //! ```compile_fail,E0499
-//! use std::thread;
-//!
-//! fn change_it(balance: &mut i64, n: i64) {
-//!     *balance = *balance + n;
-//!     *balance = *balance - n;
-//! }
-//!
-//! let mut balance: i64 = 0;
-//! let t1 = thread::spawn(|| for _ in 0..100_000 { change_it(&mut balance, 5) });
-//! let t2 = thread::spawn(|| for _ in 0..100_000 { change_it(&mut balance, 8) });
-//! t1.join().unwrap();
-//! t2.join().unwrap();
-//! println!("{balance}");
+#![doc = include_str!("../tests/compile_fail/shared_local.rs")]
 //! ```
 //!
 //! rustc 1.95 gives four errors: E0373 twice ("closure may outlive the current function, but it
@@ -56,18 +44,16 @@
 //! A global, as in the Python:
 //!
 //! ```compile_fail,E0133
-//! static mut BALANCE: i64 = 0;
-//!
-//! fn change_it(n: i64) {
-//!     BALANCE = BALANCE + n;
-//!     BALANCE = BALANCE - n;
-//! }
+#![doc = include_str!("../tests/compile_fail/static_mut.rs")]
 //! ```
 //!
 //! E0133, "use of mutable static is unsafe and requires unsafe block", once for each of the four
 //! uses, with the note "mutable statics can be mutated by multiple threads: aliasing violations or
 //! data races will cause undefined behavior". Safe Rust cannot touch a `static mut` at all, and this
 //! workspace forbids `unsafe`.
+//!
+//! (Stable rustdoc checks that these examples fail to compile, not which error codes they give;
+//! `tests/compile_errors.rs` runs rustc on them and checks the codes quoted here.)
 
 pub mod sync;
 
@@ -399,5 +385,48 @@ impl fmt::Display for Trials {
             "The model checker does prove it (tests/proofs.rs): with the lock every interleaving \
              ends at 0, without it some do not."
         )
+    }
+}
+
+/// What to run: the command line's choices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// With or without the lock (`--no-lock`).
+    pub variant: Variant,
+    /// `change_it` calls per thread (`--iterations`).
+    pub iterations: u64,
+    /// Repeat the experiment this many times and summarize (`--trials`), or run it once.
+    pub trials: Option<u64>,
+    /// The balance before the threads start (`--start-balance`; ignored with `trials`, which
+    /// always start from 0).
+    pub start_balance: i64,
+}
+
+impl Default for Options {
+    /// The Python program: with the lock, 100 000 iterations, once, from 0.
+    fn default() -> Self {
+        Options {
+            variant: Variant::Locked,
+            iterations: ITERATIONS,
+            trials: None,
+            start_balance: 0,
+        }
+    }
+}
+
+/// Runs the program and returns what it prints on stdout: the final balance (`print(balance)`),
+/// or with `trials` the summary.
+///
+/// # Errors
+///
+/// Every thread that panicked or refused to go on, by name.
+pub fn run(options: &Options) -> Result<String, Vec<ThreadFailure>> {
+    match options.trials {
+        Some(count) => Ok(trials(options.variant, options.iterations, count)?.to_string() + "\n"),
+        // print(balance)
+        None => {
+            let balance = experiment(options.variant, options.start_balance, options.iterations)?;
+            Ok(format!("{balance}\n"))
+        }
     }
 }

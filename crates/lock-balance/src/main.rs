@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lock_balance::{ITERATIONS, Variant};
+use lock_balance::{ITERATIONS, Options, Variant};
 
 /// The most `change_it` calls per thread. 100 million take 3 to 6 seconds with the lock (release
 /// build, 2 cores, measured); a bigger value is more likely a slip than a wish to wait.
@@ -55,20 +55,21 @@ The proof is the model checker: RUSTFLAGS=\"--cfg loom\" cargo test --release -p
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let variant = if args.no_lock {
-        Variant::Unlocked
-    } else {
-        Variant::Locked
+    let options = Options {
+        variant: if args.no_lock {
+            Variant::Unlocked
+        } else {
+            Variant::Locked
+        },
+        iterations: args.iterations,
+        trials: args.trials,
+        start_balance: args.start_balance,
     };
-    let result = match args.trials {
-        Some(trials) => lock_balance::trials(variant, args.iterations, trials)
-            .map(|trials| println!("{trials}")),
-        // print(balance)
-        None => lock_balance::experiment(variant, args.start_balance, args.iterations)
-            .map(|balance| println!("{balance}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    match lock_balance::run(&options) {
+        Ok(stdout) => {
+            print!("{stdout}");
+            ExitCode::SUCCESS
+        }
         Err(failures) => {
             for failure in failures {
                 eprintln!("error: {failure}");

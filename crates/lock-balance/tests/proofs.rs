@@ -77,8 +77,7 @@ fn final_balances(
             seen.lock().unwrap().insert(balance);
         });
     }
-    let seen = seen.lock().unwrap().clone();
-    seen
+    seen.lock().unwrap().clone()
 }
 
 fn any_balance(_: i64) -> bool {
@@ -174,7 +173,7 @@ fn without_the_lock_an_update_can_be_lost() {
     );
     // (final balance, steps) of every execution: std Mutex, invisible to loom, locked only after
     // the loom threads are joined.
-    let runs: Arc<Mutex<Vec<(i64, Vec<Step>)>>> = Arc::default();
+    let runs: Arc<Mutex<Vec<Run>>> = Arc::default();
     let collected = Arc::clone(&runs);
     let counter = exploration.clone();
     default_search().check(move || {
@@ -197,7 +196,7 @@ fn without_the_lock_an_update_can_be_lost() {
     // returns a store that is not the latest in the order loom ran them. Each such execution has
     // the outcome of some sequentially consistent interleaving (proof 3 checks the outcomes), but
     // its steps do not read as a timeline. Keep the ones that do.
-    let in_order: Vec<&(i64, Vec<Step>)> = runs
+    let in_order: Vec<&Run> = runs
         .iter()
         .filter(|(_, steps)| reads_latest(steps))
         .collect();
@@ -216,6 +215,9 @@ fn without_the_lock_an_update_can_be_lost() {
         .expect("a lost update in timeline order");
     figures::report("timeline", timeline(&fewest.1, fewest.0));
 }
+
+/// One execution: its final balance and its steps.
+type Run = (i64, Vec<Step>);
 
 /// The steps of the two lesson threads (the main thread's final read left out).
 fn thread_steps(steps: &[Step]) -> impl Iterator<Item = &Step> {

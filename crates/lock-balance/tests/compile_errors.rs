@@ -1,0 +1,70 @@
+//! The compile errors the crate's docs quote, checked against the real compiler: rustdoc checks a
+//! `compile_fail` example's error code only on nightly, so on stable this test does it.
+#![cfg(not(loom))]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Compiles one of `tests/compile_fail/*.rs` as the docs' examples are (edition 2024, a binary).
+fn rustc(file: &str, emit: &str, out: &Path) -> Output {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/compile_fail")
+        .join(file);
+    Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string()))
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "bin",
+            "--error-format",
+            "short",
+        ])
+        .arg(format!("--emit={emit}"))
+        .arg("-o")
+        .arg(out)
+        .arg(source)
+        .output()
+        .expect("rustc runs")
+}
+
+/// The error codes in rustc's short output, in order.
+fn error_codes(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|line| line.split_once(": error[")?.1.split_once(']'))
+        .map(|(code, _)| code.to_string())
+        .collect()
+}
+
+fn out(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+#[test]
+fn two_closures_changing_one_local_do_not_compile() {
+    let output = rustc("shared_local.rs", "metadata", &out("shared_local.rmeta"));
+    assert!(!output.status.success());
+    assert_eq!(error_codes(&output), ["E0373", "E0499", "E0373", "E0502"]);
+}
+
+#[test]
+fn a_static_mut_without_unsafe_does_not_compile() {
+    let output = rustc("static_mut.rs", "metadata", &out("static_mut.rmeta"));
+    assert!(!output.status.success());
+    assert_eq!(error_codes(&output), ["E0133"; 4]);
+}
+
+/// E0373's suggestion, `move ||`, compiles, and prints 0 because nothing is shared: each
+/// closure changes its own copy of the `i64`.
+#[test]
+fn with_move_each_thread_changes_its_own_copy() {
+    let binary = out("move_copies");
+    let output = rustc("move_copies.rs", "link", &binary);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let run = Command::new(&binary).output().expect("the example runs");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "0\n");
+}

@@ -1,0 +1,189 @@
+//! The transcript, and how the lesson behaves when a thread panics inside the critical section.
+#![cfg(not(loom))]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering::SeqCst};
+use std::sync::{Mutex, TryLockError};
+use std::thread;
+
+use lock_balance::{
+    Failure, LockPoisoned, Options, ThreadFailure, Trials, Variant, experiment, locked, run,
+    trials, unlocked,
+};
+use pretty_assertions::assert_eq;
+
+/// `output.txt` is `$ cargo run -p lock-balance` and then the program's stdout.
+#[test]
+fn default_run_prints_the_transcript() {
+    let transcript = include_str!("../output.txt");
+    let (command, expected) = transcript.split_once('\n').expect("a command line");
+    assert_eq!(command, "$ cargo run -p lock-balance");
+    assert_eq!(run(&Options::default()).unwrap(), expected);
+}
+
+#[test]
+fn change_it_comes_back_to_the_balance_it_started_from() {
+    let mut balance = 42;
+    locked::change_it(&mut balance, 8);
+    assert_eq!(balance, 42);
+    let balance = AtomicI64::new(42);
+    unlocked::change_it(&balance, 8);
+    assert_eq!(balance.load(SeqCst), 42);
+}
+
+/// Alone, a thread never loses an update, with or without the lock.
+#[test]
+fn one_thread_alone_ends_where_it_started() {
+    let balance = Mutex::new(-7);
+    assert_eq!(locked::run_thread(&balance, 5, 1000), Ok(()));
+    assert_eq!(*balance.lock().unwrap(), -7);
+    let balance = AtomicI64::new(-7);
+    unlocked::run_thread(&balance, 5, 1000);
+    assert_eq!(balance.load(SeqCst), -7);
+}
+
+/// Python's `finally: lock.release()` is the guard's drop: a thread that panics while holding
+/// the lock still releases it, and the lock is poisoned. The next thread refuses to go on.
+#[test]
+fn a_panic_inside_the_critical_section_releases_the_lock_and_poisons_it() {
+    // i64::MAX - 5 + 8 overflows: the first `balance = balance + n` panics.
+    let balance = Mutex::new(i64::MAX - 5);
+    let panicked = thread::scope(|scope| {
+        thread::Builder::new()
+            .name("Thread-2".to_string())
+            .spawn_scoped(scope, || locked::run_thread(&balance, 8, 1))
+            .unwrap()
+            .join()
+    });
+    let panic = panicked.expect_err("the thread panicked");
+    assert_eq!(
+        panic.downcast_ref::<&str>(),
+        Some(&"attempt to add with overflow")
+    );
+    // Released: trying the lock does not say "would block" (still held), it says "poisoned".
+    assert!(matches!(balance.try_lock(), Err(TryLockError::Poisoned(_))));
+    // The other thread refuses, without changing anything.
+    assert_eq!(locked::run_thread(&balance, 5, 1), Err(LockPoisoned));
+    // The panic came before any write, so here the balance is intact; the poison cannot know.
+    assert_eq!(*balance.lock().unwrap_err().into_inner(), i64::MAX - 5);
+}
+
+/// With the lock, from `i64::MAX - 4` whichever thread takes the lock first overflows (5 and 8
+/// both do) and panics; the other then finds the lock poisoned and refuses. Both are reported.
+#[test]
+fn with_the_lock_one_thread_panics_and_the_other_refuses() {
+    let failures = experiment(Variant::Locked, i64::MAX - 4, 10).expect_err("a thread failed");
+    let mut names: Vec<&str> = failures.iter().map(|f| f.thread.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Thread-1", "Thread-2"]);
+    let panicked = failures
+        .iter()
+        .filter(|f| f.failure == Failure::Panicked("attempt to add with overflow".to_string()))
+        .count();
+    let refused = failures
+        .iter()
+        .filter(|f| f.failure == Failure::Refused(LockPoisoned))
+        .count();
+    assert_eq!((panicked, refused), (1, 1), "{failures:?}");
+}
+
+/// Without the lock there is nothing to poison: from `i64::MAX - 4` both threads overflow on
+/// their first read (neither ever writes), and both are reported.
+#[test]
+fn without_the_lock_both_threads_panic() {
+    let failures = experiment(Variant::Unlocked, i64::MAX - 4, 10).expect_err("threads failed");
+    let overflow = || Failure::Panicked("attempt to add with overflow".to_string());
+    assert_eq!(
+        failures,
+        [
+            ThreadFailure {
+                thread: "Thread-1".to_string(),
+                failure: overflow()
+            },
+            ThreadFailure {
+                thread: "Thread-2".to_string(),
+                failure: overflow()
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_failed_thread_is_reported_by_name() {
+    let panicked = ThreadFailure {
+        thread: "Thread-2".to_string(),
+        failure: Failure::Panicked("attempt to add with overflow".to_string()),
+    };
+    assert_eq!(
+        panicked.to_string(),
+        "Thread-2 panicked: attempt to add with overflow"
+    );
+    let refused = ThreadFailure {
+        thread: "Thread-1".to_string(),
+        failure: Failure::Refused(LockPoisoned),
+    };
+    assert_eq!(
+        refused.to_string(),
+        "Thread-1 found the lock poisoned: another thread panicked while changing the balance, \
+         which may be half-changed; refused to go on"
+    );
+}
+
+#[test]
+fn with_the_lock_every_trial_ends_at_zero() {
+    let seen = trials(Variant::Locked, 1000, 5).unwrap();
+    assert_eq!(seen.balances, BTreeMap::from([(0, 5)]));
+    assert_eq!((seen.run(), seen.non_zero()), (5, 0));
+}
+
+/// Whatever the race does, every trial is counted once.
+#[test]
+fn without_the_lock_every_trial_is_counted() {
+    let seen = trials(Variant::Unlocked, 1000, 5).unwrap();
+    assert_eq!(seen.run(), 5);
+    assert_eq!(
+        seen.non_zero(),
+        5 - seen.balances.get(&0).copied().unwrap_or(0)
+    );
+}
+
+#[test]
+fn the_trials_summary_states_the_lesson() {
+    let seen = Trials {
+        variant: Variant::Unlocked,
+        iterations: 100_000,
+        balances: BTreeMap::from([(-8, 1), (0, 17), (13, 2)]),
+    };
+    assert_eq!(
+        seen.to_string(),
+        "trials run: 20 (without the lock, 100000 iterations per thread)\n\
+         ended non-zero: 3\n\
+         final balances (balance: trials):\n\
+         \x20 -8: 1\n\
+         \x20 0: 17\n\
+         \x20 13: 2\n\
+         A run that prints 0 proves nothing: the race may just not have struck.\n\
+         The model checker does prove it (tests/proofs.rs): with the lock every interleaving \
+         ends at 0, without it some do not."
+    );
+}
+
+#[test]
+fn trials_print_their_summary_and_single_runs_the_balance() {
+    let options = Options {
+        iterations: 10,
+        trials: Some(2),
+        ..Options::default()
+    };
+    let stdout = run(&options).unwrap();
+    assert!(
+        stdout.starts_with("trials run: 2 (with the lock, 10 iterations per thread)\n"),
+        "{stdout}"
+    );
+    let options = Options {
+        iterations: 10,
+        start_balance: -3,
+        ..Options::default()
+    };
+    assert_eq!(run(&options).unwrap(), "-3\n");
+}
