@@ -8,8 +8,9 @@
 //! Where Rust differs from Python:
 //! - Rust's main thread is called `main`, not `MainThread`.
 //! - A thread has a name only if it is given one, through [`thread::Builder`]: `thread::spawn`
-//!   makes an unnamed thread, where Python would invent `Thread-1`. The lesson prints a nameless
-//!   thread as [`UNNAMED`], the word std itself uses for one in its panic messages.
+//!   makes an unnamed thread, where Python makes one up (`Thread-1 (loop)` for
+//!   `threading.Thread(target=loop)`, since Python 3.10). The lesson prints a nameless thread as
+//!   [`UNNAMED`], the word std itself uses for one in its panic messages.
 //! - There is no separate `start()`: spawning starts the thread.
 //! - `join` returns a `Result`: `Err` carries the panic of the thread joined (see [`Panicked`]).
 //!   Python's `join()` returns `None` whether the thread raised or not.
