@@ -2,17 +2,14 @@
 //!
 //! The binary uses std. The proofs (`tests/proofs.rs`, built with `RUSTFLAGS="--cfg loom"`) use
 //! loom's look-alikes, so the model checker runs the very same `change_it` and `run_thread`.
-//! Two things differ under loom, both below:
-//! - `Barrier`: loom has none (its stub panics). Under loom the start-together gate does nothing,
-//!   because loom does not need help to make the threads meet: it already tries every order of
-//!   their steps, including all those a real barrier makes likely.
-//! - `AtomicI64`: a thin wrapper around loom's that also writes down each load and store of the
-//!   balance, so a model can print the timeline of a lost update it found (see [`steps`]).
+//! One thing differs beyond the names: under loom, `AtomicI64` is a thin wrapper around loom's
+//! that also writes down each load and store of the balance, so a model can print the timeline of
+//! a lost update it found (see `steps`). It offers only what the lesson uses, `load` and `store`.
 
 #[cfg(not(loom))]
 pub use std::{
     sync::{
-        Arc, Barrier, Mutex,
+        Arc, Mutex,
         atomic::{AtomicI64, Ordering},
     },
     thread,
@@ -24,9 +21,9 @@ pub use loom::{
     thread,
 };
 #[cfg(loom)]
-pub use steps::{AtomicI64, Barrier};
+pub use steps::AtomicI64;
 
-/// Loom only: the start-together gate, and the balance's steps written down as the model runs.
+/// Loom only: the balance's steps, written down as the model runs.
 #[cfg(loom)]
 pub mod steps {
     use std::cell::RefCell;
@@ -104,19 +101,5 @@ pub mod steps {
             self.0.store(value, order);
             log(Access::Store, value);
         }
-    }
-
-    /// The start-together gate under loom: nothing to wait for (see the module's doc).
-    #[derive(Debug)]
-    pub struct Barrier;
-
-    impl Barrier {
-        /// See `std::sync::Barrier::new`.
-        pub fn new(_threads: usize) -> Self {
-            Barrier
-        }
-
-        /// See `std::sync::Barrier::wait`.
-        pub fn wait(&self) {}
     }
 }

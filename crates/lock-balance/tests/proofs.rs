@@ -6,8 +6,8 @@
 //! -p lock-balance --test proofs -- --nocapture`
 //!
 //! Loom's default search (no preemption bound) is not exhaustive: for one iteration per thread
-//! without the lock it never reaches the final balance 8, which a bounded search finds in 50
-//! executions (proof 3 reports it). So each proof says which searches it runs, and the proofs
+//! without the lock it never reaches the final balance 8, which a search with preemption bound 1
+//! finds in 42 executions (proof 3 reports what the default search misses). So each proof says which searches it runs, and the proofs
 //! with the lock run two: the default one and a bounded one whose bound is never reached.
 #![cfg(loom)]
 
@@ -41,7 +41,7 @@ fn bounded_search(bound: usize) -> loom::model::Builder {
 }
 
 /// The largest bound loom accepts (it stores it in a `u8`); no model here comes near it: with the
-/// lock, 5 iterations per thread, bounds 20, 40 and 255 explore the same 24 948 executions.
+/// lock, 5 iterations per thread, bounds 20, 40 and 255 explore the same 8 316 executions.
 const UNREACHED_BOUND: usize = u8::MAX as usize;
 
 /// The bound proof 3 pins for the unlocked models: the smallest that reaches every outcome of the
@@ -116,10 +116,10 @@ fn with_the_lock(iterations: u64) {
 // Proof 1. Each of the five fails if the locked path runs without the lock. Tried, both:
 // - the `Variant::Locked` arm of `experiment` run on the unlocked `AtomicI64` balance
 //   (`unlocked_run`, `unlocked_read`): all five failed in their default search, at execution 1
-//   (1 and 2 iterations, final balance -8), 3 (3 iterations, -8) and 28 (4 and 5 iterations, 5);
+//   (1 and 2 iterations, final balance -8), 3 (3 iterations, -8) and 10 (4 and 5 iterations, 5);
 // - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
 //   and again to write it (four `balance.lock()` per iteration instead of one around
-//   `change_it`): all five failed at execution 55, final balance 5.
+//   `change_it`): all five failed at execution 19, final balance 5.
 // (Safe Rust offers no smaller mutation: without locking there is no `&mut i64` to give
 // `change_it`.)
 
@@ -164,7 +164,7 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
 ///
 /// Fails if `unlocked::change_it` does each line in one atomic step (`fetch_add(n)` then
 /// `fetch_sub(n)`): then no update can be lost. Tried (with `fetch_add`/`fetch_sub` added to the
-/// loom wrapper in `sync.rs` for the try): 270 executions, all ending at 0; the `assert_ne!`
+/// loom wrapper in `sync.rs` for the try): 90 executions, all ending at 0; the `assert_ne!`
 /// fails with `left: {0}`.
 #[test]
 fn without_the_lock_an_update_can_be_lost() {
