@@ -144,11 +144,14 @@ pub mod unlocked {
 
 /// A thread found the lock poisoned: another thread panicked while it held the lock.
 ///
-/// The policy, deliberately: refuse to continue. The panicking thread may have stopped between
-/// `balance = balance + n` and `balance = balance - n`, so the balance may be off by `n`; going on
-/// would build on a wrong value and print it as if it were right. (Ignoring the poison with
-/// `PoisonError::into_inner` is the other possible choice, and it is what Python does: `finally`
-/// releases the lock and nobody is told.)
+/// The policy, deliberately: refuse to continue. A poisoned lock says that a thread panicked while
+/// holding it, not where: it may have stopped between `balance = balance + n` and
+/// `balance = balance - n`, leaving the balance off by `n`, and going on would build on that value
+/// and print it as if it were right. (In this program the one panic possible is an overflow in the
+/// first line, before anything is written, so the balance is in fact intact; the lock cannot know
+/// that, and the policy does not depend on it.) The other choice is to take the value anyway with
+/// `PoisonError::into_inner`; that is what the Python does: the exception ends its thread, with a
+/// traceback, `finally` releases the lock, and the other thread carries on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LockPoisoned;
 
@@ -203,7 +206,7 @@ impl fmt::Display for ThreadFailure {
     }
 }
 
-/// The Python program's main part: start both threads together, join them, read the balance.
+/// The Python program's main part: start both threads, join them, read the balance.
 ///
 /// `start` is the balance before the threads start (0 in the lesson).
 ///

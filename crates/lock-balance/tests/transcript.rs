@@ -187,3 +187,55 @@ fn trials_print_their_summary_and_single_runs_the_balance() {
     };
     assert_eq!(run(&options).unwrap(), "-3\n");
 }
+
+/// The chapter quotes the lesson: each of its `rust` blocks must be a verbatim excerpt of the
+/// crate's sources, and each line of its quoted compile errors a line of `tests/compile_fail/`.
+#[test]
+fn the_chapter_quotes_the_real_code() {
+    let chapter = include_str!("../../../docs/lock-balance.md");
+    let sources = [
+        include_str!("../src/lib.rs"),
+        include_str!("../src/sync.rs"),
+    ];
+    let blocks = fenced_blocks(chapter, "rust");
+    assert!(blocks.len() >= 5, "only {} rust blocks found", blocks.len());
+    for block in blocks {
+        assert!(
+            sources.iter().any(|source| source.contains(block)),
+            "this block of docs/lock-balance.md is not in src/:\n{block}"
+        );
+    }
+    let compile_fail = [
+        include_str!("compile_fail/shared_local.rs"),
+        include_str!("compile_fail/static_mut.rs"),
+    ];
+    let quoted: Vec<&str> = fenced_blocks(chapter, "text")
+        .into_iter()
+        .filter(|block| block.starts_with("let mut balance") || block.starts_with("static mut"))
+        .collect();
+    assert_eq!(quoted.len(), 2, "the two compile errors' code");
+    for block in quoted {
+        for line in block.lines().filter(|line| !line.trim().is_empty()) {
+            assert!(
+                compile_fail
+                    .iter()
+                    .any(|source| source.lines().any(|own| own.trim() == line.trim())),
+                "this line of docs/lock-balance.md is not in tests/compile_fail/: {line}"
+            );
+        }
+    }
+}
+
+/// The bodies of the chapter's fenced blocks of one language.
+fn fenced_blocks<'a>(chapter: &'a str, language: &str) -> Vec<&'a str> {
+    let open = format!("```{language}\n");
+    let mut blocks = Vec::new();
+    let mut rest = chapter;
+    while let Some(start) = rest.find(&open) {
+        let body = &rest[start + open.len()..];
+        let end = body.find("```\n").expect("every block is closed");
+        blocks.push(&body[..end]);
+        rest = &body[end..];
+    }
+    blocks
+}
