@@ -11,7 +11,7 @@
 //! - The literal translation does not compile. Python lets two threads change a global freely;
 //!   Rust refuses to share a plain `i64` between threads for writing, both as a local changed by
 //!   two closures and as a `static mut` (see the examples below). The compiler rejects a *data race*
-//!   (undefined behaviour); to share the balance you must say how: a [`Mutex`](std::sync::Mutex)
+//!   (undefined behaviour); to share the balance you must say how: a `Mutex`
 //!   ([`locked`]) or an atomic ([`unlocked`]).
 //! - What the compiler cannot reject is a *race condition*: [`unlocked`] is safe Rust, every
 //!   load and store is atomic, and it still loses updates, because "read, then write" is not one

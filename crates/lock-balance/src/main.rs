@@ -17,7 +17,7 @@ const MAX_TRIALS: u64 = 10_000;
 #[derive(Debug, Parser)]
 #[command(version, after_help = AFTER_HELP)]
 struct Args {
-    /// How many times each thread calls change_it.
+    /// How many times each thread calls change_it (1 to 100000000).
     #[arg(long, value_name = "N", default_value_t = ITERATIONS,
           value_parser = clap::value_parser!(u64).range(1..=MAX_ITERATIONS))]
     iterations: u64,
@@ -27,8 +27,8 @@ struct Args {
     #[arg(long)]
     no_lock: bool,
 
-    /// Repeat the experiment T times and print how often each final balance came out, instead of
-    /// one balance.
+    /// Repeat the experiment T times (1 to 10000), each from 0, and print how often each final
+    /// balance came out, instead of one balance.
     #[arg(long, value_name = "T",
           value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS))]
     trials: Option<u64>,

@@ -124,3 +124,18 @@ fn without_the_lock_both_panicking_threads_are_named() {
         );
     }
 }
+
+#[test]
+fn help_states_the_ranges() {
+    let output = lock_balance(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for part in [
+        "--no-lock",
+        "(1 to 100000000)",
+        "(1 to 10000)",
+        "Exit status",
+    ] {
+        assert!(help.contains(part), "{part:?} not in {help}");
+    }
+}

@@ -84,6 +84,13 @@ fn any_balance(_: i64) -> bool {
     true
 }
 
+fn per_thread(iterations: u64) -> String {
+    match iterations {
+        1 => "1 iteration per thread".to_string(),
+        _ => format!("{iterations} iterations per thread"),
+    }
+}
+
 fn show(balances: &BTreeSet<i64>) -> String {
     let balances: Vec<String> = balances.iter().map(i64::to_string).collect();
     format!("{{{}}}", balances.join(", "))
@@ -93,8 +100,9 @@ fn show(balances: &BTreeSet<i64>) -> String {
 /// under the default search and under a bounded search with a bound no execution reaches.
 fn with_the_lock(iterations: u64) {
     let exploration = Exploration::start(&format!(
-        "with the lock, every interleaving ends at 0 ({iterations} iteration(s) per thread; \
-         default search + preemption bound {UNREACHED_BOUND})"
+        "with the lock, every interleaving ends at 0 ({}; default search + preemption bound \
+         {UNREACHED_BOUND})",
+        per_thread(iterations)
     ));
     let searches = [default_search(), bounded_search(UNREACHED_BOUND)];
     let counter = exploration.clone();
@@ -346,8 +354,9 @@ fn oracle(iterations: u64) -> (BTreeSet<i64>, u64) {
 fn without_the_lock_exactly(iterations: u64, compare: (&str, loom::model::Builder)) {
     let (expected, interleavings) = oracle(iterations);
     let exploration = Exploration::start(&format!(
-        "without the lock, the reachable balances are exactly the oracle's ({iterations} \
-         iteration(s) per thread; preemption bound {PINNED_BOUND})"
+        "without the lock, the reachable balances are exactly the oracle's ({}; preemption bound \
+         {PINNED_BOUND})",
+        per_thread(iterations)
     ));
     let counter = exploration.clone();
     let reachable = final_balances(
