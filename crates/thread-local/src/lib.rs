@@ -5,9 +5,9 @@
 //! student and never another thread's: "a ThreadLocal variable is global, but each thread reads and
 //! writes only its own copy, without interfering".
 //!
-//! Rust's twin is [`thread_local!`](std::thread_local): [`LOCAL_SCHOOL`](LocalSchool) below is a
-//! `static`, one name for the whole program, whose value is created lazily in each thread that
-//! touches it and dropped when that thread ends. Where it differs from Python:
+//! Rust's twin is [`thread_local!`](std::thread_local): `LOCAL_SCHOOL`, the thread-local behind
+//! [`LocalSchool`], is a `static`, one name for the whole program, whose value is created lazily
+//! in each thread that touches it and dropped when that thread ends. Where it differs from Python:
 //!
 //! - `threading.local()` is an object made at run time (there can be several, attributes come and
 //!   go); `thread_local!` declares a `static` *key* with one fixed type, here `Option<String>`.
@@ -20,15 +20,20 @@
 //! Where the student is kept is the one thing the proofs change: [`process_thread`] and
 //! [`process_student`] are generic over a [`School`], the binary uses [`LocalSchool`] (the
 //! thread-local), and the contrast model in `tests/proofs.rs` swaps in a shared mutex-guarded
-//! global (the learner's mistake) to show what the thread-local prevents.
+//! global (the learner's mistake) to show what the thread-local prevents. Threads and locks come
+//! from [`sync`], which the proofs switch to loom.
 
+pub mod sync;
+
+use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::sync::{Arc, Mutex, thread};
+use sync::{Arc, Mutex, thread};
 
-mod sync;
+/// How the lesson prints a thread that has no name: as std's panic messages do.
+pub const UNNAMED: &str = "<unnamed>";
 
 /// Where `local_school.student` is kept: the one thing the contrast model swaps.
 ///
@@ -129,84 +134,59 @@ pub fn thread_name(position: usize) -> Option<String> {
         .map(|letter| format!("Thread-{letter}"))
 }
 
-/// Checks one student's name from the command line: not blank, and one line (each greeting is one
-/// line of output, and the transcript check compares lines).
-pub fn parse_student(name: &str) -> Result<String, String> {
-    if name.trim().is_empty() {
-        return Err("a student needs a name (got an empty one)".to_owned());
-    }
-    if name.chars().any(char::is_control) {
-        return Err(format!(
-            "a student's name must be one line without control characters (got {name:?})"
-        ));
-    }
-    Ok(name.to_owned())
-}
-
 /// The whole program: one thread per student, named by position, each greeting its own student on
-/// `out`; then joins them all. Returns `out` once every thread is done with it.
+/// `out`; then joins them all. Zero students is allowed and prints nothing.
 ///
-/// Zero students is allowed and prints nothing (the binary never asks for it: with no arguments it
-/// uses its defaults).
+/// # Errors
+/// [`LessonError::TooManyStudents`] before any thread starts; otherwise, once every thread has
+/// been joined, the first thread's failure (in student order), if any.
+///
+/// # Panics
+/// If the OS refuses a new thread, as `thread::spawn` does (and Python's `start()` raises).
 pub fn run<S: School, W: Write + Send + 'static>(
     students: &[String],
-    out: W,
-) -> Result<W, LessonError> {
+    out: &Arc<Mutex<W>>,
+) -> Result<(), LessonError> {
     let names: Vec<String> = (0..students.len())
         .map(thread_name)
         .collect::<Option<_>>()
         .ok_or(LessonError::TooManyStudents(students.len()))?;
-    let out = Arc::new(Mutex::new(out));
-
-    let mut threads = Vec::new();
-    let mut first_error = None;
-    for (student, name) in students.iter().zip(names) {
-        let (student, shared_out) = (student.clone(), Arc::clone(&out));
-        // t1 = threading.Thread(target=process_thread, args=('Alice',), name='Thread-A')
-        // t1.start()
-        let spawned = thread::Builder::new()
-            .name(name.clone())
-            .spawn(move || process_thread::<S, W>(student, &shared_out));
-        match spawned {
-            Ok(handle) => threads.push((name, handle)),
-            Err(source) => {
-                // Stop starting threads, but still join the ones already running.
-                first_error = Some(LessonError::Spawn {
-                    thread: name,
-                    source,
-                });
-                break;
-            }
-        }
+    let threads: Vec<_> = students
+        .iter()
+        .zip(names)
+        .map(|(student, name)| {
+            let (student, out) = (student.clone(), Arc::clone(out));
+            // t1 = threading.Thread(target=process_thread, args=('Alice',), name='Thread-A')
+            // t1.start()
+            thread::Builder::new()
+                .name(name)
+                .spawn(move || process_thread::<S, W>(student, &out))
+                .expect("failed to spawn thread")
+        })
+        .collect();
+    let mut outcome = Ok(());
+    for t in threads {
+        // t1.join()
+        // Every thread is joined, even after one has failed.
+        outcome = outcome.and(join(t));
     }
-    // t1.join()
-    // t2.join()
-    for (name, handle) in threads {
-        let outcome = match handle.join() {
-            Ok(greeted) => greeted,
-            // The panic message itself was already printed by the panic hook, with this name.
-            Err(_panic) => Err(LessonError::Panicked { thread: name }),
-        };
-        if let Err(error) = outcome {
-            first_error.get_or_insert(error);
-        }
-    }
-    if let Some(error) = first_error {
-        return Err(error);
-    }
-
-    // Every thread has been joined, and each dropped its handle to `out` when its closure returned.
-    let out = Arc::try_unwrap(out).unwrap_or_else(|_| {
-        unreachable!("every thread has been joined, so this is the last `Arc`")
-    });
-    Ok(out
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()))
+    outcome
 }
 
-/// The calling thread's name, as Python's `threading.current_thread().name`.
+/// `t.join()`, which in Rust also says how the thread ended: its own `Result`, or its panic.
+fn join(t: thread::JoinHandle<Result<(), LessonError>>) -> Result<(), LessonError> {
+    let thread = t.thread().name().unwrap_or(UNNAMED).to_owned();
+    t.join().unwrap_or_else(|payload| {
+        Err(LessonError::Panicked {
+            thread,
+            message: panic_message(payload.as_ref()),
+        })
+    })
+}
+
+/// The calling thread's name, as Python's `threading.current_thread().name`, or [`UNNAMED`].
 fn current_thread_name() -> String {
-    thread::current().name().unwrap_or("<unnamed>").to_owned()
+    thread::current().name().unwrap_or(UNNAMED).to_owned()
 }
 
 /// Why the lesson could not greet every student.
@@ -214,13 +194,6 @@ fn current_thread_name() -> String {
 pub enum LessonError {
     /// More students than thread names `Thread-A..=Thread-Z`.
     TooManyStudents(usize),
-    /// A thread could not be started.
-    Spawn {
-        /// The thread that could not start.
-        thread: String,
-        /// Why.
-        source: io::Error,
-    },
     /// A thread found no student bound in its own thread.
     NoStudent {
         /// The thread that read.
@@ -239,6 +212,8 @@ pub enum LessonError {
     Panicked {
         /// The thread that panicked.
         thread: String,
+        /// Its panic message, when it was a string (it almost always is).
+        message: String,
     },
 }
 
@@ -249,14 +224,15 @@ impl fmt::Display for LessonError {
                 f,
                 "{count} students, but threads are named Thread-A..=Thread-Z: at most {MAX_STUDENTS}"
             ),
-            Self::Spawn { thread, source } => write!(f, "could not start {thread}: {source}"),
             Self::NoStudent { thread, source } => {
                 write!(f, "in {thread}: AttributeError: {source}")
             }
             Self::Write { thread, source } => {
                 write!(f, "{thread} could not write its greeting: {source}")
             }
-            Self::Panicked { thread } => write!(f, "thread '{thread}' panicked"),
+            Self::Panicked { thread, message } => {
+                write!(f, "thread '{thread}' panicked: {message}")
+            }
         }
     }
 }
@@ -264,9 +240,20 @@ impl fmt::Display for LessonError {
 impl std::error::Error for LessonError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Spawn { source, .. } | Self::Write { source, .. } => Some(source),
+            Self::Write { source, .. } => Some(source),
             Self::NoStudent { source, .. } => Some(source),
             Self::TooManyStudents(_) | Self::Panicked { .. } => None,
         }
+    }
+}
+
+/// `panic!` with a literal carries a `&str`, with formatting a `String`; anything else is opaque.
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "(a panic payload that is not a string)".to_owned()
     }
 }

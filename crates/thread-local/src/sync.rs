@@ -6,13 +6,13 @@
 //! thread and drops it when that loom thread ends, as std's does for real threads.
 
 #[cfg(not(loom))]
-pub(crate) use std::{
+pub use std::{
     sync::{Arc, Mutex},
     thread, thread_local,
 };
 
 #[cfg(loom)]
-pub(crate) use loom::{
+pub use loom::{
     sync::{Arc, Mutex},
     thread, thread_local,
 };

@@ -66,14 +66,45 @@ fn assert_usage_error(args: &[&str], expected: &[&str]) {
 }
 
 #[test]
-fn an_empty_name_is_a_usage_error() {
-    assert_usage_error(&["Ann", ""], &["[STUDENTS]", "a student needs a name"]);
-    assert_usage_error(&["  "], &["[STUDENTS]", "a student needs a name"]);
+fn a_blank_name_is_a_usage_error() {
+    assert_usage_error(
+        &["Ann", ""],
+        &[
+            "[STUDENTS]",
+            "a student needs a name, not a blank one (got \"\")",
+        ],
+    );
+    assert_usage_error(
+        &["   "],
+        &[
+            "[STUDENTS]",
+            "a student needs a name, not a blank one (got \"   \")",
+        ],
+    );
 }
 
 #[test]
-fn a_name_of_several_lines_is_a_usage_error() {
+fn a_name_of_several_lines_or_with_control_characters_is_a_usage_error() {
     assert_usage_error(&["Al\nice"], &["[STUDENTS]", "one line", "\"Al\\nice\""]);
+    assert_usage_error(&["Bob\r"], &["[STUDENTS]", "one line", "\"Bob\\r\""]);
+    assert_usage_error(
+        &["tab\there"],
+        &["[STUDENTS]", "one line", "\"tab\\there\""],
+    );
+}
+
+#[test]
+fn any_other_name_is_accepted_as_written() {
+    let output = thread_local(&["Mary Ann", "Zoë", " Cid "]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        sorted_stdout(&output),
+        [
+            "Hello,  Cid  (in Thread-C)",
+            "Hello, Mary Ann (in Thread-A)",
+            "Hello, Zoë (in Thread-B)"
+        ]
+    );
 }
 
 #[test]

@@ -3,23 +3,32 @@
 #![cfg(not(loom))]
 
 use std::io::{self, Write};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
 use pretty_assertions::assert_eq;
 use thread_local::{
-    AttributeError, LessonError, LocalSchool, MAX_STUDENTS, School, parse_student, process_student,
-    run, thread_name,
+    AttributeError, LessonError, LocalSchool, MAX_STUDENTS, School, UNNAMED, process_student, run,
+    thread_name,
 };
 
 fn students(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| name.to_string()).collect()
 }
 
+/// Runs the lesson with the school `S` on a buffer: its result, and what it wrote.
+fn run_on_buffer<S: School>(names: &[&str]) -> (Result<(), LessonError>, String) {
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let result = run::<S, _>(&students(names), &out);
+    let written = String::from_utf8(out.lock().unwrap().clone()).expect("greetings are UTF-8");
+    (result, written)
+}
+
 /// Runs the lesson with the thread-local school and returns what it wrote.
 fn greetings(names: &[&str]) -> String {
-    let out = run::<LocalSchool, _>(&students(names), Vec::new()).expect("the lesson runs");
-    String::from_utf8(out).expect("greetings are UTF-8")
+    let (result, written) = run_on_buffer::<LocalSchool>(names);
+    result.expect("the lesson runs");
+    written
 }
 
 /// The lines of `text`, each with its newline, sorted: the threads greet in any order.
@@ -127,6 +136,18 @@ fn a_binding_does_not_outlive_its_thread() {
 }
 
 #[test]
+fn an_unnamed_thread_is_greeted_as_unnamed() {
+    let greeting = thread::spawn(|| {
+        LocalSchool::bind("Alice".into());
+        process_student::<LocalSchool>()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(greeting, Ok(format!("Hello, Alice (in {UNNAMED})")));
+    assert_eq!(UNNAMED, "<unnamed>", "the word std's panic messages use");
+}
+
+#[test]
 fn rebinding_replaces_the_student_in_this_thread_only() {
     let lines = thread::Builder::new()
         .name("Thread-A".into())
@@ -151,7 +172,7 @@ fn rebinding_replaces_the_student_in_this_thread_only() {
 #[test]
 fn too_many_students_is_an_error_before_any_thread_starts() {
     let names: Vec<String> = (0..=MAX_STUDENTS).map(|i| i.to_string()).collect();
-    let error = run::<LocalSchool, _>(&names, Vec::new()).unwrap_err();
+    let error = run::<LocalSchool, _>(&names, &Arc::new(Mutex::new(Vec::new()))).unwrap_err();
     assert!(
         matches!(error, LessonError::TooManyStudents(27)),
         "{error:?}"
@@ -170,21 +191,14 @@ fn threads_are_named_by_position_from_a_to_z() {
     assert_eq!(thread_name(MAX_STUDENTS), None);
 }
 
-#[test]
-fn a_student_name_must_be_one_non_blank_line() {
-    assert_eq!(parse_student("Mary Ann"), Ok("Mary Ann".to_string()));
-    assert_eq!(parse_student("Zoë"), Ok("Zoë".to_string()));
-    for bad in ["", "   ", "Al\nice", "Bob\r", "tab\there"] {
-        assert!(parse_student(bad).is_err(), "{bad:?} was accepted");
-    }
-}
-
 /// A school that keeps the student in the thread-local, but panics when asked to bind Bob.
 struct PanickyAboutBob;
 
 impl School for PanickyAboutBob {
     fn bind(student: String) {
-        assert_ne!(student, "Bob", "this school refuses Bob");
+        if student == "Bob" {
+            panic!("this school refuses {student}");
+        }
         LocalSchool::bind(student);
     }
     fn student() -> Result<String, AttributeError> {
@@ -194,13 +208,46 @@ impl School for PanickyAboutBob {
 
 #[test]
 fn a_panic_in_a_lesson_thread_is_reported_with_its_name_and_the_others_still_greet() {
-    let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let error = run::<PanickyAboutBob, _>(&students(&["Alice", "Bob"]), SharedBuffer(out.clone()))
-        .unwrap_err();
-    assert!(matches!(&error, LessonError::Panicked { thread } if thread == "Thread-B"));
-    assert_eq!(error.to_string(), "thread 'Thread-B' panicked");
-    let written = String::from_utf8(out.lock().unwrap().clone()).unwrap();
+    let (result, written) = run_on_buffer::<PanickyAboutBob>(&["Alice", "Bob"]);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(&error, LessonError::Panicked { thread, message }
+            if thread == "Thread-B" && message == "this school refuses Bob"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "thread 'Thread-B' panicked: this school refuses Bob"
+    );
     assert_eq!(written, "Hello, Alice (in Thread-A)\n");
+}
+
+/// A school that panics on every bind, with a literal message or with one that is not a string.
+struct PanicsWith<const LITERAL: bool>;
+
+impl<const LITERAL: bool> School for PanicsWith<LITERAL> {
+    fn bind(_student: String) {
+        if LITERAL {
+            panic!("a literal");
+        }
+        std::panic::panic_any(42);
+    }
+    fn student() -> Result<String, AttributeError> {
+        LocalSchool::student()
+    }
+}
+
+#[test]
+fn a_panic_is_reported_whatever_its_payload() {
+    let literal = run_on_buffer::<PanicsWith<true>>(&["Alice"]).0.unwrap_err();
+    assert_eq!(literal.to_string(), "thread 'Thread-A' panicked: a literal");
+    let opaque = run_on_buffer::<PanicsWith<false>>(&["Alice"])
+        .0
+        .unwrap_err();
+    assert_eq!(
+        opaque.to_string(),
+        "thread 'Thread-A' panicked: (a panic payload that is not a string)"
+    );
 }
 
 /// A school that forgets: binding stores nothing, so every read is the `AttributeError`.
@@ -215,7 +262,7 @@ impl School for Forgetful {
 
 #[test]
 fn a_thread_that_finds_no_student_is_reported_with_its_name() {
-    let error = run::<Forgetful, _>(&students(&["Alice"]), Vec::new()).unwrap_err();
+    let error = run_on_buffer::<Forgetful>(&["Alice"]).0.unwrap_err();
     assert_eq!(
         error.to_string(),
         "in Thread-A: AttributeError: 'local_school' object has no attribute 'student'"
@@ -237,25 +284,12 @@ impl Write for Closed {
 
 #[test]
 fn a_failed_write_is_reported_not_swallowed() {
-    let error = run::<LocalSchool, _>(&students(&["Alice"]), Closed).unwrap_err();
+    let error =
+        run::<LocalSchool, _>(&students(&["Alice"]), &Arc::new(Mutex::new(Closed))).unwrap_err();
     assert_eq!(
         error.to_string(),
         "Thread-A could not write its greeting: closed"
     );
-}
-
-/// A writer the test can still read after `run` consumed it (here `run` fails and returns no writer).
-#[derive(Debug)]
-struct SharedBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl Write for SharedBuffer {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The chapter quotes the lesson: each of its `rust` blocks must be a verbatim excerpt of the
