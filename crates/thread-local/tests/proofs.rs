@@ -13,6 +13,7 @@ use std::sync::Arc as StdArc;
 use std::sync::Mutex as StdMutex;
 
 use figures::Exploration;
+use loom::sync::atomic::{AtomicUsize, Ordering};
 use thread_local::sync::{Arc, Mutex};
 use thread_local::{AttributeError, LocalSchool, School, process_student, run, thread_name};
 
@@ -39,6 +40,45 @@ fn wrong_greetings(students: &[&str], output: &str) -> Vec<String> {
         .collect()
 }
 
+loom::lazy_static! {
+    /// How many students have been bound: only there to give every thread's bind a loom step that
+    /// all threads share (see [`Preemptible`]). A fresh one for every execution.
+    static ref BINDS: AtomicUsize = AtomicUsize::new(0);
+}
+
+/// The lesson's school, [`LocalSchool`], with one loom step between a thread's bind and its read.
+///
+/// Loom switches threads only at its own operations. In the lesson, a thread's `bind` and its
+/// `student()` have none between them, so loom never lets another thread run there, and storage
+/// loom cannot see, shared by mistake, would pass the greetings check: std's `thread_local!`
+/// under loom (one slot for all loom threads) did, in all 27 and 6225 executions.
+///
+/// The step is `BINDS.fetch_add`, on one atomic that every thread writes. Two writes to one place
+/// conflict, so loom tries both orders of every two threads' steps; as each thread binds right
+/// before its step and reads right after it, that covers "another thread binds between this
+/// thread's bind and its read" as well as "nothing comes between". It costs executions: 81 and
+/// 93102 instead of 27 and 6225, about 5 s for three threads. Two other steps were tried, with
+/// std's `thread_local!` under loom, two threads, the main thread's check set aside:
+/// - `loom::thread::yield_now()`: loom reads it as "I cannot go on until another thread does",
+///   so while another thread can run, none reads right after its own bind. The greetings check
+///   fails at execution 1, but the model reaches only the 2 outputs where both threads greet Bob,
+///   none of the 2 right ones that `fetch_add` also reaches (4 in all): a yield forces a switch,
+///   it does not explore one.
+/// - `BINDS.load(..)`: loads do not conflict with loads, so loom tries no other order there: 27
+///   executions, as with no step, and the model passes.
+struct Preemptible;
+
+impl School for Preemptible {
+    fn bind(student: String) {
+        LocalSchool::bind(student);
+        BINDS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn student() -> Result<String, AttributeError> {
+        LocalSchool::student()
+    }
+}
+
 /// Proof 1 for `students`: every interleaving greets each student exactly once, from its own
 /// thread; and the main thread, which never bound a student, still reads nothing.
 fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
@@ -50,7 +90,7 @@ fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
     loom::model(move || {
         counter.execution();
         let students = &model_students;
-        let output = lesson_output::<LocalSchool>(students);
+        let output = lesson_output::<Preemptible>(students);
         let execution = counter.executions();
         assert_eq!(
             wrong_greetings(students, &output),
@@ -85,6 +125,8 @@ fn render(outputs: &BTreeSet<String>) -> String {
 
 /// In every interleaving of Thread-A and Thread-B, each greets its own student (both orders of the
 /// two lines are reached), and the main thread, which never bound one, reads the `AttributeError`.
+/// The school is [`Preemptible`]: the lesson's own, with a step where loom may switch threads
+/// between each thread's bind and its read.
 ///
 /// Fails if: a thread's student is not kept in that thread. Tried (each temporarily, then reverted),
 /// with what the model said:
@@ -97,10 +139,10 @@ fn render(outputs: &BTreeSet<String>) -> String {
 ///   execution 28 on the greetings (`["Hello, Bob (in Thread-A)"]`; with 3 threads
 ///   `["Hello, Carol (in Thread-B)"]`, also execution 28).
 /// - `src/sync.rs` re-exports std's `thread_local!` under loom: loom runs its threads on one OS
-///   thread, so they share one slot. Fails on the main thread's read, `Ok("Hello, Bob (in
-///   <unnamed>)")`. With that check removed the model PASSES (27 and 6225 executions): each
-///   thread binds and reads with no loom operation in between, so loom never switches there.
-///   That is why the main-thread check is in the model, and why the facade must use loom's macro.
+///   thread, so they share one slot. Fails at execution 1 on the main thread's read,
+///   `Ok("Hello, Bob (in <unnamed>)")`; with that check removed, at execution 28 on the
+///   greetings (`["Hello, Bob (in Thread-A)"]`), thanks to [`Preemptible`]'s step (without it,
+///   this model passed).
 /// - threads named one letter off (`.map(|position| thread_name(position + 1))` in `run`): fails
 ///   at execution 1 with `["Hello, Alice (in Thread-B)", "Hello, Bob (in Thread-C)"]`.
 #[test]
@@ -115,10 +157,10 @@ fn each_thread_greets_its_own_student_2_threads() {
 ///
 /// Fails if: the same changes as the two-thread model. Tried, each on this model too: binding in
 /// the spawning thread panics with the same `NoStudent { thread: "Thread-A", .. }`; the shared
-/// global and std's `thread_local!` both fail on the main thread's read (`Ok("Hello, Carol (in
-/// <unnamed>)")`), and without that check the shared global fails at execution 28 (`Hello, Carol
-/// (in Thread-B)`) while std's `thread_local!` passes all 6225 executions; names one letter off
-/// fail with three wrong greetings.
+/// global and std's `thread_local!` both fail at execution 1 on the main thread's read
+/// (`Ok("Hello, Carol (in <unnamed>)")`), and without that check both fail at execution 28 on the
+/// greetings (`["Hello, Carol (in Thread-B)"]`); names one letter off fail at execution 1 with
+/// three wrong greetings.
 #[test]
 fn each_thread_greets_its_own_student_3_threads() {
     each_thread_greets_its_own(
