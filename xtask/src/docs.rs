@@ -10,7 +10,8 @@
 //! ````
 //!
 //! The words after `generated:` name the source: `transcript <lesson>` (its `output.txt`, filled by
-//! `run-all`) or `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`).
+//! `run-all`), `code <path>` (a source file without its `//!` header, filled by `run-all`), or
+//! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`).
 
 use std::fs;
 
@@ -24,9 +25,15 @@ const END: &str = "<!-- end generated -->";
 /// What a block holds: its text, or `None` to leave the block as it is (its source was not run).
 pub type Fill<'a> = &'a dyn Fn(&[&str]) -> Result<Option<String>>;
 
-/// Checks (or, with `bless`, rewrites) every block whose source starts with `kind`. `fill` gets the
-/// source's words after `kind`. Returns one message per stale block.
-pub fn sync(ws: &Workspace, kind: &str, fill: Fill, bless: bool) -> Result<Vec<String>> {
+/// Checks (or, with `bless`, rewrites) every block whose source starts with `kind`, fenced as
+/// `lang`. `fill` gets the source's words after `kind`. Returns one message per stale block.
+pub fn sync(
+    ws: &Workspace,
+    kind: &str,
+    lang: &str,
+    fill: Fill,
+    bless: bool,
+) -> Result<Vec<String>> {
     let docs = ws.root.join("docs");
     let mut paths: Vec<_> = fs::read_dir(&docs)
         .map_err(|e| format!("cannot read {}: {e}", docs.display()))?
@@ -39,7 +46,7 @@ pub fn sync(ws: &Workspace, kind: &str, fill: Fill, bless: bool) -> Result<Vec<S
         let shown = ws.show(&path);
         let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
         let (new_text, changes) =
-            fill_blocks(&text, kind, fill).map_err(|e| format!("{shown}: {e}"))?;
+            fill_blocks(&text, kind, lang, fill).map_err(|e| format!("{shown}: {e}"))?;
         if changes.is_empty() {
             continue;
         }
@@ -63,7 +70,7 @@ pub fn sync(ws: &Workspace, kind: &str, fill: Fill, bless: bool) -> Result<Vec<S
 type Change = (usize, String, String);
 
 /// Returns the text with every `kind` block refilled, and what changed.
-fn fill_blocks(text: &str, kind: &str, fill: Fill) -> Result<(String, Vec<Change>)> {
+fn fill_blocks(text: &str, kind: &str, lang: &str, fill: Fill) -> Result<(String, Vec<Change>)> {
     let mut out = String::new();
     let mut changes = Vec::new();
     let mut lines = text.split_inclusive('\n').enumerate();
@@ -95,7 +102,7 @@ fn fill_blocks(text: &str, kind: &str, fill: Fill) -> Result<(String, Vec<Change
             }
         }
         let new = match fill(&words[1..]).map_err(|e| format!("line {}: {e}", index + 1))? {
-            Some(body) => format!("```text\n{}\n```\n", body.trim_end_matches('\n')),
+            Some(body) => format!("```{lang}\n{}\n```\n", body.trim_end_matches('\n')),
             None => old.clone(),
         };
         if old != new {
@@ -117,7 +124,7 @@ mod tests {
 
     #[test]
     fn refills_a_stale_block_and_keeps_the_rest() {
-        let (text, changes) = fill_blocks(DOC, "transcript", &|words| {
+        let (text, changes) = fill_blocks(DOC, "transcript", "text", &|words| {
             Ok(Some(format!("new {}", words[0])))
         })
         .unwrap();
@@ -129,20 +136,20 @@ mod tests {
     #[test]
     fn a_fresh_block_is_no_change() {
         let (text, changes) =
-            fill_blocks(DOC, "transcript", &|_| Ok(Some("old".to_string()))).unwrap();
+            fill_blocks(DOC, "transcript", "text", &|_| Ok(Some("old".to_string()))).unwrap();
         assert_eq!((text.as_str(), changes.len()), (DOC, 0));
     }
 
     #[test]
     fn a_source_that_was_not_run_leaves_its_block_alone() {
-        let (text, changes) = fill_blocks(DOC, "transcript", &|_| Ok(None)).unwrap();
+        let (text, changes) = fill_blocks(DOC, "transcript", "text", &|_| Ok(None)).unwrap();
         assert_eq!((text.as_str(), changes.len()), (DOC, 0));
     }
 
     #[test]
     fn blocks_of_another_kind_are_left_alone() {
         let (text, changes) =
-            fill_blocks(DOC, "proof", &|_| Err("not called".to_string())).unwrap();
+            fill_blocks(DOC, "proof", "text", &|_| Err("not called".to_string())).unwrap();
         assert_eq!((text.as_str(), changes.len()), (DOC, 0));
     }
 
@@ -151,6 +158,7 @@ mod tests {
         let error = fill_blocks(
             "<!-- generated: transcript demo -->\n```text\n",
             "transcript",
+            "text",
             &|_| Ok(None),
         );
         assert!(error.err().unwrap().contains("has no"));

@@ -98,7 +98,7 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
             .map(Some)
             .ok_or(format!("{lesson}::{model} reported no figure `{key}`"))
     };
-    let stale = docs::sync(ws, "proof", &fill, bless)?;
+    let stale = docs::sync(ws, "proof", "text", &fill, bless)?;
     for message in &stale {
         println!("\n{message}");
     }

@@ -37,12 +37,15 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         verdicts.push(verdict);
     }
 
-    let stale = docs::sync(
+    let transcript = |words: &[&str]| transcript_block(ws, &lessons, words).map(Some);
+    let mut stale = docs::sync(ws, "transcript", "text", &transcript, bless)?;
+    stale.extend(docs::sync(
         ws,
-        "transcript",
-        &|words| transcript_block(ws, &lessons, words).map(Some),
+        "code",
+        "rust",
+        &|words| code_block(ws, words).map(Some),
         bless,
-    )?;
+    )?);
     for message in &stale {
         println!("\n{message}");
     }
@@ -127,7 +130,10 @@ fn run_one(ws: &Workspace, lesson: &Lesson, bless: bool) -> Result<Verdict> {
     match expected_stdout {
         None => println!("FAILED {}: there is no transcript {shown}", lesson.name),
         Some(expected) => {
-            println!("FAILED {}: its stdout differs from {shown}", lesson.name);
+            println!(
+                "FAILED {}: its stdout differs from {shown} (< expected, > this run)",
+                lesson.name
+            );
             if lesson.any_order {
                 println!("(its lines may come in any order; these differ in more than order)");
             }
@@ -166,9 +172,40 @@ fn transcript_block(ws: &Workspace, lessons: &[Lesson], words: &[&str]) -> Resul
         .map_err(|e| format!("cannot read {}: {e}", ws.show(&lesson.transcript())))
 }
 
+/// The text of a `code <path>` block in the docs: that file, less its leading `//!` lines.
+fn code_block(ws: &Workspace, words: &[&str]) -> Result<String> {
+    let [path] = words else {
+        return Err(format!("a code block names one file, not {words:?}"));
+    };
+    let text =
+        fs::read_to_string(ws.root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Ok(without_header(&text).to_string())
+}
+
+/// The file after its `//!` header and the blank lines that follow it.
+fn without_header(text: &str) -> &str {
+    let mut rest = text;
+    while let Some(line) = rest.split_inclusive('\n').next() {
+        if !(line.starts_with("//!") || line.trim().is_empty()) {
+            break;
+        }
+        rest = &rest[line.len()..];
+    }
+    rest
+}
+
 #[cfg(test)]
 mod tests {
-    use super::same_output;
+    use super::{same_output, without_header};
+
+    #[test]
+    fn a_code_block_drops_only_the_module_header() {
+        let file = "//! The facade.\n//!\n\n#[cfg(loom)]\n//! not a header any more\nuse loom;\n";
+        assert_eq!(
+            without_header(file),
+            "#[cfg(loom)]\n//! not a header any more\nuse loom;\n"
+        );
+    }
 
     #[test]
     fn ordered_output_must_match_exactly() {
