@@ -3,7 +3,9 @@
 //! - `run-all`: runs every lesson and checks its output against the transcript kept beside it.
 //! - `prove`: runs every lesson's loom models and prints what they explored.
 //! - `test`: the whole check, in the order CI runs it.
+//! - `bench`: what the lock costs, measured; and the lock lesson against its Python original.
 
+mod bench;
 mod docs;
 mod figures;
 mod lessons;
@@ -47,6 +49,21 @@ enum Command {
     },
     /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs.
     Test,
+    /// Measure what the lock costs: run the lock_cost benchmark (divan, through `cargo bench`) and
+    /// print its table: each strategy at 1 thread, 2 threads and every core, in ns per call, with
+    /// its ratio to the per-thread floor. About half a minute once built.
+    Bench {
+        /// Instead of the benchmark, time the lock-balance release binary against its Python
+        /// original (crates/lock-balance/lock_balance.py), 11 runs of each, alternating, and print
+        /// the median wall time of each and their ratio. Without python3 on the PATH it says so,
+        /// skips, and exits 0.
+        #[arg(long, conflicts_with = "write_docs")]
+        python: bool,
+        /// Run the benchmark and the Python comparison (when python3 is on the PATH), then
+        /// rewrite docs/performance.md from this run.
+        #[arg(long)]
+        write_docs: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +77,7 @@ fn main() -> ExitCode {
         Command::RunAll { bless } => run_all::run_all(&ws, bless),
         Command::Prove { lesson, bless } => prove::prove(&ws, lesson.as_deref(), bless),
         Command::Test => test(&ws),
+        Command::Bench { python, write_docs } => bench::bench(&ws, python, write_docs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,6 +144,11 @@ fn test(ws: &Workspace) -> workspace::Result {
                     "warnings",
                 ])
             }),
+        ),
+        (
+            // Compiled, never run: no timing in the check (`cargo xtask bench` runs them).
+            "cargo build --workspace --benches",
+            Box::new(|| ws.cargo(&["build", "--workspace", "--benches"])),
         ),
         (
             "cargo test --workspace",
