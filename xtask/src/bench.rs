@@ -785,7 +785,7 @@ and refuses any line it does not understand (`xtask/src/bench.rs`, tested on a c
                 doc,
                 "`cargo xtask bench --python` runs the lesson's release binary and the Python \
                  original ([`crates/lock-balance/lock_balance.py`](../{PYTHON_SCRIPT}), the \
-                 tutorial's program unchanged): the same two threads, 100 000 locked calls each. \
+                 tutorial's program unchanged): the same two threads, 100\u{a0}000 locked calls each. \
                  One untimed run of each first, then the timed ones.\n\n{}",
                 comparison.render()
             );
@@ -850,7 +850,8 @@ fn fill(marker: &str, text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = marker.to_string();
     let mut line_has_word = false;
-    for word in text.split_whitespace() {
+    // ASCII whitespace only: a no-break space (`100\u{a0}000`) keeps a number whole.
+    for word in text.split_ascii_whitespace() {
         if line_has_word && line.chars().count() + 1 + word.chars().count() > width {
             out.push_str(&line);
             out.push('\n');
@@ -867,13 +868,13 @@ fn fill(marker: &str, text: &str, width: usize) -> String {
     out
 }
 
-/// `2000000` → `2 000 000`.
+/// `2000000` → `2 000 000`, with no-break spaces, so that a refilled line never splits it.
 fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(' ');
+            out.push('\u{a0}');
         }
         out.push(digit);
     }
@@ -911,7 +912,7 @@ fn reading(table: &Table, most: usize, comparison: Option<&Comparison>) -> Strin
 **The lock is fine** when its cost is small next to the work done while holding it and between
 two calls. With nobody waiting, one call under the lesson's lock took {m1} ns; with {most} threads
 on one balance, {mn} ns, {contention} its cost alone{contention_note}. At that rate the lesson's
-100 000 locked calls per thread take about {lesson_ms} ms in all.
+100\u{a0}000 locked calls per thread take about {lesson_ms} ms in all.
 
 **Reach for an atomic** when the shared state is one number and each change is one
 read-modify-write: `fetch_add` says exactly that, cannot be poisoned, and never leaves a thread
@@ -920,7 +921,7 @@ the lock) and {an} ns with {most} threads ({atomic_vs_lockn} the lock). But an a
 step indivisible, not two: as soon as a rule spans two steps or two values (check the balance, then
 withdraw; move money between two accounts), take the lock. The racy row is the warning: two atomic
 steps side by side are not one, and the balance ends wrong. Leaving the lock out saved
-{racy_saving}: the racy version took {r1} ns alone and {rn} ns with {most} threads.
+{racy_saving}. The racy version took {r1} ns alone and {rn} ns with {most} threads.
 
 **Do not share at all** when each thread can keep its own total and the totals can be combined once
 at the end (return each thread's total from its closure and add them up after `join`). The
@@ -962,7 +963,7 @@ nothing shared, no thread ever waits for another{floor_note}. The lesson's lock 
         let (rust, python) = (comparison.rust_median(), comparison.python_median());
         let _ = write!(
             text,
-            "\n**Against Python**, the whole lesson (two threads, 100 000 locked calls each, \
+            "\n**Against Python**, the whole lesson (two threads, 100\u{a0}000 locked calls each, \
              start-up included) took {} ms in Rust and {} ms in Python: {} as long. Both print 0; \
              the lock is what makes that certain in each.\n",
             millis(rust),
@@ -1214,6 +1215,11 @@ lock_cost               fastest       │ slowest       │ median        │ me
              | a | b |\n| - | - |\n\n\
              - one-very-long-word-indeed\n  and more"
         );
+        assert_eq!(
+            wrap("calls of 2\u{a0}000\u{a0}000 each", 12),
+            "calls of\n2\u{a0}000\u{a0}000\neach",
+            "a no-break space keeps a number whole"
+        );
     }
 
     #[test]
@@ -1226,7 +1232,7 @@ lock_cost               fastest       │ slowest       │ median        │ me
         assert_eq!(nanos(214.4), "214");
         assert_eq!(times(2.04), "2.0×");
         assert_eq!(times(88.1), "88×");
-        assert_eq!(group_digits(2_000_000), "2 000 000");
+        assert_eq!(group_digits(2_000_000), "2\u{a0}000\u{a0}000");
         assert_eq!(group_digits(100), "100");
     }
 
