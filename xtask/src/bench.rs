@@ -53,7 +53,7 @@ pub fn bench(ws: &Workspace, python: bool, write_docs: bool) -> Result {
 
     // Build first, so that the time and load measured below are the benchmark's alone.
     ws.cargo(&["bench", "-p", "lock-balance", "--bench", BENCH, "--no-run"])?;
-    let machine_before = Machine::now();
+    let machine_before = Machine::now(ws);
     let divan_started = Instant::now();
     let output = run_divan(ws)?;
     let divan_seconds = divan_started.elapsed().as_secs_f64();
@@ -273,6 +273,9 @@ impl Table {
                     "unknown benchmark `{strategy}`: add it to STRATEGIES"
                 ));
             };
+            if found.iter().any(|&(s, t, _)| s == strategy && t == threads) {
+                return Err(format!("two results for {strategy} at {threads} threads"));
+            }
             found.push((strategy, threads, leaf));
         }
         let mut thread_counts: Vec<usize> = found.iter().map(|&(_, t, _)| t).collect();
@@ -608,7 +611,7 @@ struct Machine {
 }
 
 impl Machine {
-    fn now() -> Machine {
+    fn now(ws: &Workspace) -> Machine {
         let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu = cpuinfo
             .lines()
@@ -617,8 +620,10 @@ impl Machine {
                 (key.trim() == "model name").then(|| value.trim().to_string())
             })
             .unwrap_or_else(|| "unknown (no model name in /proc/cpuinfo)".into());
+        // In the root, where cargo picks the toolchain the same way.
         let rustc = Command::new("rustc")
             .arg("--version")
+            .current_dir(&ws.root)
             .output()
             .ok()
             .filter(|output| output.status.success())
@@ -1129,6 +1134,10 @@ lock_cost               fastest       │ slowest       │ median        │ me
 
         let error = Table::from_leaves(&leaves, 4).unwrap_err();
         assert!(error.contains("4 cores"), "{error}");
+
+        let twice: Vec<Leaf> = leaves.iter().chain(&leaves[..1]).cloned().collect();
+        let error = Table::from_leaves(&twice, 2).unwrap_err();
+        assert_eq!(error, "two results for atomic_fetch_add at 1 threads");
     }
 
     /// The text with every run of whitespace (line breaks included) as one space.
