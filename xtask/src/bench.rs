@@ -8,7 +8,6 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -532,7 +531,8 @@ fn python_comparison(ws: &Workspace) -> Result<Option<Comparison>> {
         Err(error) => return Err(format!("could not start python3: {error}")),
     };
     ws.cargo(&["build", "--release", "-p", "lock-balance"])?;
-    let binary = target_dir(ws)
+    let binary = ws
+        .target_dir()
         .join("release")
         .join(format!("lock-balance{}", std::env::consts::EXE_SUFFIX));
     if !binary.is_file() {
@@ -593,10 +593,6 @@ fn timed_run(mut command: Command, name: &str) -> Result<f64> {
 }
 
 /// Where cargo puts its builds: `CARGO_TARGET_DIR`, or `target/` in the root.
-fn target_dir(ws: &Workspace) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| ws.root.join("target"), PathBuf::from)
-}
-
 fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }

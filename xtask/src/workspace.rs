@@ -27,12 +27,15 @@ impl Workspace {
         Workspace { root, locked }
     }
 
+    /// Cargo's target folder: `$CARGO_TARGET_DIR`, or `target/` in the root.
+    pub fn target_dir(&self) -> PathBuf {
+        env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from)
+    }
+
     /// The target folder for the loom build, `loom/` inside the normal one: kept apart so that
     /// switching `RUSTFLAGS` never throws away the normal build cache.
     pub fn loom_target_dir(&self) -> PathBuf {
-        let target =
-            env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from);
-        target.join("loom")
+        self.target_dir().join("loom")
     }
 
     /// `cargo <args>`, with `--locked` after the subcommand if asked for.
