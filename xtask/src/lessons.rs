@@ -14,7 +14,9 @@ pub struct Lesson {
     /// Its place in `run-all` and `prove`.
     pub order: i64,
     /// Its stdout lines come from several threads, in an order the scheduler picks: the transcript
-    /// check compares them as a multiset.
+    /// check compares them as a multiset, so it accepts every permutation of the expected lines.
+    /// Only for a lesson where every permutation is a valid output (each line from its own
+    /// thread, with no order between the threads).
     pub any_order: bool,
 }
 

@@ -15,6 +15,9 @@ mod workspace;
 
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+
+use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::workspace::Workspace;
@@ -49,9 +52,11 @@ enum Command {
     },
     /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs.
     Test,
-    /// Measure what the lock costs: run the lock_cost benchmark (divan, through `cargo bench`) and
-    /// print its table: each strategy at 1 thread, 2 threads and every core, in ns per call, with
-    /// its ratio to the per-thread floor. About half a minute once built.
+    /// Measure what the lock costs, and the lock lesson against its Python original.
+    ///
+    /// Runs the lock_cost benchmark (divan, through `cargo bench`) and prints its table: each
+    /// strategy at 1 thread, 2 threads and every core, in ns per call, with its ratio to the
+    /// per-thread floor. About half a minute once built.
     Bench {
         /// Instead of the benchmark, time the lock-balance release binary against its Python
         /// original (crates/lock-balance/lock_balance.py), 11 runs of each, alternating, and print
@@ -73,6 +78,19 @@ fn main() -> ExitCode {
         Err(help_or_version) => help_or_version.exit(),
     };
     let ws = Workspace::find(cli.locked);
+    // pretty_assertions' diffs are coloured; escape codes only belong on a terminal.
+    if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
+        yansi::disable();
+    }
+    if let Command::Prove {
+        lesson: Some(name), ..
+    } = &cli.command
+    {
+        if let Err(message) = check_lesson(&ws, name) {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::RunAll { bless } => run_all::run_all(&ws, bless),
         Command::Prove { lesson, bless } => prove::prove(&ws, lesson.as_deref(), bless),
@@ -92,6 +110,9 @@ fn main() -> ExitCode {
 /// subcommand's flags), and exits 2 as clap does.
 fn usage_error(error: &clap::Error) -> ExitCode {
     let _ = error.print();
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        return ExitCode::from(2); // clap has just printed the help
+    }
     let mut command = Cli::command();
     command.build();
     let named = std::env::args()
@@ -106,6 +127,18 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     };
     eprintln!("\n{}", shown.render_help());
     ExitCode::from(2)
+}
+
+/// A usage error (exit 2) unless `name` is a lesson; it lists the lessons.
+fn check_lesson(ws: &Workspace, name: &str) -> workspace::Result {
+    let names: Vec<String> = lessons::discover(ws)?.into_iter().map(|l| l.name).collect();
+    if names.iter().any(|lesson| lesson == name) {
+        return Ok(());
+    }
+    Err(format!(
+        "no lesson `{name}`; the lessons are: {}",
+        names.join(", ")
+    ))
 }
 
 /// One step of `cargo xtask test`.

@@ -64,11 +64,15 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
         for model in list_models(ws, lesson)? {
             let row = run_model(ws, lesson, &model)?;
             eprintln!(
-                "{:>10}  {}::{}  ({} executions, {} s)",
+                "{:>10}  {}::{}  ({}, {} s)",
                 row.verdict(),
                 row.lesson,
                 row.model,
-                row.figure(figures::EXECUTIONS).unwrap_or("?".into()),
+                match row.figure(figures::EXECUTIONS).as_deref() {
+                    Some("1") => "1 execution".to_string(),
+                    Some(n) => format!("{n} executions"),
+                    None => "no figures".to_string(),
+                },
                 row.figure(figures::SECONDS).unwrap_or("?".into()),
             );
             if !row.passed {
@@ -243,7 +247,10 @@ fn wait_with_progress(child: &mut Child, name: &str) -> Result<ExitStatus> {
     }
 }
 
+/// The table, in the column order. A long property wraps onto lines of its own, so the
+/// numbers stay in columns a terminal can show.
 fn print_table(rows: &[Row]) {
+    const PROPERTY_WIDTH: usize = 48;
     let header = [
         "lesson",
         "model",
@@ -266,28 +273,44 @@ fn print_table(rows: &[Row]) {
         })
         .collect();
     let width = |column: usize| {
-        cells
-            .iter()
-            .map(|c| c[column].chars().count())
-            .chain([header[column].len()])
-            .max()
-            .unwrap_or(0)
+        let widest = cells.iter().map(|c| c[column].chars().count());
+        widest.chain([header[column].len()]).max().unwrap_or(0)
     };
-    let widths: Vec<usize> = (0..header.len()).map(width).collect();
-    let line = |cells: [&str; 6]| {
-        let [lesson, model, property, executions, seconds, verdict] = cells;
-        let [w0, w1, w2, w3, w4, _] = widths[..] else {
-            unreachable!("six columns")
-        };
-        println!(
+    let [w0, w1, _, w3, w4, _] = [0, 1, 2, 3, 4, 5].map(width);
+    let w2 = PROPERTY_WIDTH;
+    let line = |[lesson, model, property, executions, seconds, verdict]: [&str; 6]| {
+        let text = format!(
             "{lesson:<w0$}  {model:<w1$}  {property:<w2$}  {executions:>w3$}  {seconds:>w4$}  {verdict}"
         );
+        println!("{}", text.trim_end());
     };
     println!();
     line(header);
-    for row in &cells {
-        line(row.each_ref().map(String::as_str));
+    for [lesson, model, property, executions, seconds, verdict] in &cells {
+        let wrapped = wrap(property, PROPERTY_WIDTH);
+        let (first, rest) = wrapped
+            .split_first()
+            .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
+        line([lesson, model, first, executions, seconds, verdict]);
+        for more in rest {
+            line(["", "", more, "", "", ""]);
+        }
     }
+}
+
+/// Greedy word wrap; a word longer than `width` gets a line of its own.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// The figures that are not columns of the table: reachable sets, timelines, ...
@@ -313,7 +336,21 @@ fn print_notes(rows: &[Row]) {
 
 #[cfg(test)]
 mod tests {
+    use super::wrap;
     use crate::figures;
+
+    #[test]
+    fn wraps_at_word_boundaries_within_the_width() {
+        assert_eq!(
+            wrap("with the lock, every interleaving ends at 0", 20),
+            ["with the lock, every", "interleaving ends at", "0"]
+        );
+        assert_eq!(
+            wrap("a_very_long_word_indeed x", 5),
+            ["a_very_long_word_indeed", "x"]
+        );
+        assert!(wrap("", 5).is_empty());
+    }
 
     #[test]
     fn reads_figures_and_ignores_everything_else() {

@@ -27,9 +27,14 @@ impl Workspace {
         Workspace { root, locked }
     }
 
-    /// Cargo's target folder: `$CARGO_TARGET_DIR`, or `target/` in the root.
+    /// Cargo's target folder: `$CARGO_TARGET_DIR`, or `target/` in the root. Absolute: a relative
+    /// `$CARGO_TARGET_DIR` is relative to where the user ran cargo, not to the root where xtask's
+    /// own cargo commands run.
     pub fn target_dir(&self) -> PathBuf {
-        env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from)
+        match env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => env::current_dir().unwrap_or_default().join(dir),
+            None => self.root.join("target"),
+        }
     }
 
     /// The target folder for the loom build, `loom/` inside the normal one: kept apart so that
@@ -82,11 +87,14 @@ impl Workspace {
         status(self.loom_command(args), args)
     }
 
-    /// `cargo`, in the root, through `$CARGO` (the cargo that runs xtask) when it is set.
+    /// `cargo`, in the root, through `$CARGO` (the cargo that runs xtask) when it is set, building
+    /// into [`Workspace::target_dir`].
     fn bare_cargo(&self) -> Command {
         let mut command =
             Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
-        command.current_dir(&self.root);
+        command
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", self.target_dir());
         command
     }
 
