@@ -1,23 +1,30 @@
 //! `cargo run -p lock-balance`: two threads change one balance under a lock, and print it.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use lock_balance::{ITERATIONS, Options, Variant};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+use lock_balance::{ITERATIONS, Mode, Options, Variant};
 
 /// The most `change_it` calls per thread. 100 million take 3 to 6 seconds with the lock (release
 /// build, 2 cores, measured); a bigger value is more likely a slip than a wish to wait.
 const MAX_ITERATIONS: u64 = 100_000_000;
 /// The most trials. 1000 trials of 100 000 iterations take 3 to 6 seconds (measured as above), so
-/// this many stays around a minute.
+/// this many, at the default iterations, stays around a minute.
 const MAX_TRIALS: u64 = 10_000;
+/// The most `change_it` calls per thread over all trials (`--iterations` times `--trials`): each
+/// flag's own cap allows 10 000 trials of 100 million, hours of work; this keeps any run to about
+/// a minute (10 000 trials at the default 100 000 iterations).
+const MAX_CALLS: u64 = 1_000_000_000;
 
 /// Two threads add and subtract 5 and 8 on one bank balance, 100 000 times each, under a lock,
 /// then print the balance: 0. Python's `threading.Lock` lesson, in Rust.
 #[derive(Debug, Parser)]
 #[command(version, after_help = AFTER_HELP)]
 struct Args {
-    /// How many times each thread calls change_it (1 to 100000000).
+    /// How many times each thread calls change_it (1 to 100000000; with --trials, iterations
+    /// times trials at most 1000000000).
     #[arg(long, value_name = "N", default_value_t = ITERATIONS,
           value_parser = clap::value_parser!(u64).range(1..=MAX_ITERATIONS))]
     iterations: u64,
@@ -33,9 +40,11 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS))]
     trials: Option<u64>,
 
-    /// Start from this balance instead of 0. Near i64::MAX (9223372036854775807) a change
-    /// overflows and its thread panics while it holds the lock: see which thread, and what the
-    /// other one does.
+    /// Start from this balance instead of 0 (any i64). Near i64::MAX (9223372036854775807) a
+    /// `balance + n` overflows and its thread panics: with the lock, while it holds the lock (see
+    /// which thread, and what the other one does); with --no-lock there is no lock to poison, and
+    /// each thread that overflows panics. With --no-lock, near i64::MIN (-9223372036854775808) a
+    /// lost update can take the balance below its start, and a `balance - n` can overflow too.
     #[arg(
         long,
         value_name = "BALANCE",
@@ -48,13 +57,34 @@ struct Args {
 
 const AFTER_HELP: &str = "\
 Exit status: 0 when every thread finished; 1 when a thread panicked or refused to go on (each is \
-named on stderr); 2 for a usage error.
+named on stderr) or stdout could not be written; 2 for a usage error.
 
 A run that prints 0 proves nothing, with or without the lock: try --no-lock --trials 20.
-The proof is the model checker: RUSTFLAGS=\"--cfg loom\" cargo test --release -p lock-balance --test proofs";
+The proof is the model checker: cargo xtask prove lock-balance";
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let mode = match args.trials {
+        None => Mode::Once {
+            start_balance: args.start_balance,
+        },
+        // Both flags are capped above, so the product fits easily in a u64.
+        Some(trials) if args.iterations * trials > MAX_CALLS => {
+            Args::command()
+                .error(
+                    ErrorKind::ValueValidation,
+                    format!(
+                        "--iterations {} with --trials {trials} is {} change_it calls per \
+                         thread; at most {MAX_CALLS} are accepted (about a minute): lower \
+                         --iterations or --trials",
+                        args.iterations,
+                        args.iterations * trials,
+                    ),
+                )
+                .exit();
+        }
+        Some(trials) => Mode::Trials(trials),
+    };
     let options = Options {
         variant: if args.no_lock {
             Variant::Unlocked
@@ -62,12 +92,19 @@ fn main() -> ExitCode {
             Variant::Locked
         },
         iterations: args.iterations,
-        trials: args.trials,
-        start_balance: args.start_balance,
+        mode,
     };
     match lock_balance::run(&options) {
-        Ok(stdout) => {
-            print!("{stdout}");
+        Ok(printed) => {
+            // Not `print!`, which panics (exit status 101) when stdout is closed.
+            let mut stdout = io::stdout().lock();
+            if let Err(error) = write!(stdout, "{}", printed.stdout).and_then(|()| stdout.flush()) {
+                eprintln!("error: could not write to stdout: {error}");
+                return ExitCode::FAILURE;
+            }
+            if let Some(note) = printed.note {
+                eprintln!("note: {note}");
+            }
             ExitCode::SUCCESS
         }
         Err(failures) => {

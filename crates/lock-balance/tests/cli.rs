@@ -4,6 +4,12 @@
 
 use std::process::{Command, Output};
 
+use pretty_assertions::assert_eq;
+
+/// The chapter, which quotes some of these outputs: the tests below check that it quotes them
+/// verbatim.
+const CHAPTER: &str = include_str!("../../../docs/lock-balance.md");
+
 fn lock_balance(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lock-balance"))
         .args(args)
@@ -24,6 +30,33 @@ fn assert_usage_error(args: &[&str], expected: &[&str]) {
     for part in expected {
         assert!(stderr.contains(part), "{args:?}: {part:?} not in {stderr}");
     }
+}
+
+/// Runs the binary with `args` and checks that it exits 2 with exactly `expected` on stderr, and
+/// that the chapter shows that run (as `cargo run -q -p lock-balance -- <args>`) verbatim.
+fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
+    let output = lock_balance(args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(stderr(&output), expected);
+    let shown = format!(
+        "$ cargo run -q -p lock-balance -- {}\n{expected}",
+        args.join(" ")
+    );
+    assert!(
+        CHAPTER.contains(&shown),
+        "the chapter should show:\n{shown}"
+    );
+}
+
+#[test]
+fn iterations_0_is_refused_in_the_chapters_words() {
+    assert_usage_error_as_in_the_chapter(
+        &["--iterations", "0"],
+        "error: invalid value '0' for '--iterations <N>': 0 is not in 1..=100000000\n\
+         \n\
+         For more information, try '--help'.\n",
+    );
 }
 
 #[test]
@@ -55,8 +88,24 @@ fn a_start_balance_out_of_i64_is_a_usage_error() {
     );
 }
 
+/// Each flag is capped, and so is their product: 10 000 trials of 100 million iterations would
+/// take hours.
 #[test]
-fn trials_always_start_from_zero() {
+fn iterations_times_trials_over_the_cap_is_a_usage_error_naming_both_flags_and_the_limit() {
+    assert_usage_error_as_in_the_chapter(
+        &["--iterations", "100000000", "--trials", "11"],
+        "error: --iterations 100000000 with --trials 11 is 1100000000 change_it calls per \
+         thread; at most 1000000000 are accepted (about a minute): lower --iterations or \
+         --trials\n\
+         \n\
+         Usage: lock-balance [OPTIONS]\n\
+         \n\
+         For more information, try '--help'.\n",
+    );
+}
+
+#[test]
+fn trials_and_start_balance_conflict() {
     assert_usage_error(
         &["--trials", "2", "--start-balance", "1"],
         &["--trials <T>", "--start-balance <BALANCE>"],
@@ -68,6 +117,43 @@ fn the_default_run_prints_0() {
     let output = lock_balance(&[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
+    assert_eq!(stderr(&output), "", "with the lock, one run adds no note");
+}
+
+/// One run without the lock: stdout is the balance alone, as Python's `print(balance)`; the
+/// lesson's point is a note on stderr.
+#[test]
+fn one_run_without_the_lock_prints_the_balance_and_a_note() {
+    let output = lock_balance(&["--no-lock", "--iterations", "100"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.trim_end().parse::<i64>().is_ok(), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let note = "note: one run proves nothing: a 0 may only mean that the race did not strike this \
+                time; try --trials 20, and see the proof: cargo xtask prove lock-balance\n";
+    assert_eq!(stderr(&output), note);
+    assert!(CHAPTER.contains(note), "the chapter quotes the note");
+}
+
+/// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
+/// reported, with exit status 1; `print!` would panic instead (exit status 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_is_reported() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens");
+    let output = Command::new(env!("CARGO_BIN_EXE_lock-balance"))
+        .args(["--iterations", "10"])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: could not write to stdout: No space left on device (os error 28)\n"
+    );
 }
 
 #[test]
@@ -85,27 +171,65 @@ fn trials_without_the_lock_print_a_summary() {
     );
 }
 
+/// What stderr holds when `panicked` overflowed and `refused` found the lock poisoned, with the
+/// panic hook's thread id and source location written `<id>` and `<file>:<line>:<column>`
+/// (see [`elide_id_and_location`]). The failures come in the order the threads are joined.
+fn poisoned_run_stderr(panicked: &str, refused: &str) -> String {
+    let mut errors = [
+        format!("error: {panicked} panicked: attempt to add with overflow"),
+        format!(
+            "error: {refused} found the lock poisoned: another thread panicked while changing \
+             the balance, which may be half-changed; refused to go on"
+        ),
+    ];
+    errors.sort();
+    format!(
+        "\nthread '{panicked}' (<id>) panicked at <file>:<line>:<column>:\n\
+         attempt to add with overflow\n\
+         note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
+         {}\n{}\n",
+        errors[0], errors[1]
+    )
+}
+
+/// The panic hook's line, `thread 'Thread-1' (18473) panicked at crates/.../lib.rs:89:20:`,
+/// with the parts that change from run to run, or with the code, elided.
+fn elide_id_and_location(stderr: &str) -> String {
+    stderr
+        .lines()
+        .map(|line| match line.strip_prefix("thread '") {
+            Some(rest) if line.ends_with(':') && rest.contains("' (") => {
+                let (name, _) = rest.split_once("' (").unwrap();
+                format!("thread '{name}' (<id>) panicked at <file>:<line>:<column>:\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
 /// From `i64::MAX - 4` the first thread to take the lock overflows and panics; the other finds
-/// the lock poisoned. Both are named, nothing is printed on stdout, the exit status is 1.
+/// the lock poisoned. Both are named, nothing is printed on stdout, the exit status is 1. The
+/// chapter shows the run in which Thread-1 took the lock first.
 #[test]
 fn a_panicking_thread_is_named_and_the_run_fails() {
     let output = lock_balance(&["--start-balance", "9223372036854775803"]);
-    let stderr = stderr(&output);
+    let stderr = elide_id_and_location(&stderr(&output));
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(output.stdout.is_empty());
-    let panicked = ["Thread-1", "Thread-2"]
-        .iter()
-        .filter(|name| {
-            stderr.contains(&format!(
-                "error: {name} panicked: attempt to add with overflow"
-            ))
-        })
-        .count();
-    let refused = ["Thread-1", "Thread-2"]
-        .iter()
-        .filter(|name| stderr.contains(&format!("error: {name} found the lock poisoned")))
-        .count();
-    assert_eq!((panicked, refused), (1, 1), "{stderr}");
+    let expected = if stderr.contains("'Thread-1'") {
+        poisoned_run_stderr("Thread-1", "Thread-2")
+    } else {
+        poisoned_run_stderr("Thread-2", "Thread-1")
+    };
+    assert_eq!(stderr, expected);
+    assert!(
+        CHAPTER.contains(&format!(
+            "$ RUST_BACKTRACE=0 cargo run -q -p lock-balance -- --start-balance \
+             9223372036854775803\n{}$ echo $?\n1\n",
+            poisoned_run_stderr("Thread-1", "Thread-2")
+        )),
+        "the chapter quotes the run in which Thread-1 panicked"
+    );
 }
 
 #[test]
@@ -132,9 +256,11 @@ fn help_states_the_ranges() {
     let help = String::from_utf8_lossy(&output.stdout);
     for part in [
         "--no-lock",
-        "(1 to 100000000)",
+        "(1 to 100000000;",
+        "iterations times trials at most 1000000000)",
         "(1 to 10000)",
         "Exit status",
+        "cargo xtask prove lock-balance",
     ] {
         assert!(help.contains(part), "{part:?} not in {help}");
     }

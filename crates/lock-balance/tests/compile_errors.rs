@@ -5,11 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Compiles one of `tests/compile_fail/*.rs` as the docs' examples are (edition 2024, a binary).
+/// Compiles `file` (relative to the crate) as the docs' examples are (edition 2024, a binary).
 fn rustc(file: &str, emit: &str, out: &Path) -> Output {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/compile_fail")
-        .join(file);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string()))
         .args([
             "--edition",
@@ -42,24 +40,34 @@ fn out(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn two_closures_changing_one_local_do_not_compile() {
-    let output = rustc("shared_local.rs", "metadata", &out("shared_local.rmeta"));
+    let output = rustc(
+        "tests/compile_fail/shared_local.rs",
+        "metadata",
+        &out("shared_local.rmeta"),
+    );
     assert!(!output.status.success());
     assert_eq!(error_codes(&output), ["E0373", "E0499", "E0373", "E0502"]);
 }
 
 #[test]
 fn a_static_mut_without_unsafe_does_not_compile() {
-    let output = rustc("static_mut.rs", "metadata", &out("static_mut.rmeta"));
+    let output = rustc(
+        "tests/compile_fail/static_mut.rs",
+        "metadata",
+        &out("static_mut.rmeta"),
+    );
     assert!(!output.status.success());
-    assert_eq!(error_codes(&output), ["E0133"; 4]);
+    // Four in `change_it`, one in the `println!`.
+    assert_eq!(error_codes(&output), ["E0133"; 5]);
 }
 
-/// E0373's suggestion, `move ||`, compiles, and prints 0 because nothing is shared: each
-/// closure changes its own copy of the `i64`.
+/// E0373's suggestion, `move ||`, compiles (`examples/move_copies.rs`, which cargo builds as an
+/// example), and prints 0 because nothing is shared: each closure changes its own copy of the
+/// `i64`. Built here with rustc so that the test can run it.
 #[test]
 fn with_move_each_thread_changes_its_own_copy() {
     let binary = out("move_copies");
-    let output = rustc("move_copies.rs", "link", &binary);
+    let output = rustc("examples/move_copies.rs", "link", &binary);
     assert!(
         output.status.success(),
         "{}",

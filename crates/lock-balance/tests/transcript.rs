@@ -7,8 +7,8 @@ use std::sync::{Mutex, TryLockError};
 use std::thread;
 
 use lock_balance::{
-    Failure, LockPoisoned, Options, ThreadFailure, Trials, Variant, experiment, locked, run,
-    trials, unlocked,
+    Failure, LockPoisoned, Mode, ONE_RUN_NOTE, Options, Printed, ThreadFailure, Trials, Variant,
+    experiment, locked, run, trials, unlocked,
 };
 use pretty_assertions::assert_eq;
 
@@ -18,7 +18,13 @@ fn default_run_prints_the_transcript() {
     let transcript = include_str!("../output.txt");
     let (command, expected) = transcript.split_once('\n').expect("a command line");
     assert_eq!(command, "$ cargo run -p lock-balance");
-    assert_eq!(run(&Options::default()).unwrap(), expected);
+    assert_eq!(
+        run(&Options::default()).unwrap(),
+        Printed {
+            stdout: expected.to_string(),
+            note: None,
+        }
+    );
 }
 
 #[test]
@@ -141,11 +147,13 @@ fn with_the_lock_every_trial_ends_at_zero() {
 fn without_the_lock_every_trial_is_counted() {
     let seen = trials(Variant::Unlocked, 1000, 5).unwrap();
     assert_eq!(seen.run(), 5);
-    assert_eq!(
-        seen.non_zero(),
-        5 - seen.balances.get(&0).copied().unwrap_or(0)
-    );
 }
+
+/// The summary's last two lines: the lesson's point. The chapter's `--trials` runs end with them.
+const SUMMARY_END: &str = "A run that prints 0 proves nothing: the race may just not have struck.\n\
+    The model checker shows it (cargo xtask prove lock-balance): with the lock, every interleaving \
+    of 1 to 5 iterations per thread ends at 0; without it, 1 iteration per thread can already end \
+    elsewhere.";
 
 #[test]
 fn the_trials_summary_states_the_lesson() {
@@ -161,10 +169,9 @@ fn the_trials_summary_states_the_lesson() {
          final balances (balance: trials):\n\
          \x20 -8: 1\n\
          \x20 0: 17\n\
-         \x20 13: 2\n\
-         A run that prints 0 proves nothing: the race may just not have struck.\n\
-         The model checker does prove it (tests/proofs.rs): with the lock every interleaving \
-         ends at 0, without it some do not."
+         \x20 13: 2\n"
+            .to_string()
+            + SUMMARY_END
     );
 }
 
@@ -172,20 +179,53 @@ fn the_trials_summary_states_the_lesson() {
 fn trials_print_their_summary_and_single_runs_the_balance() {
     let options = Options {
         iterations: 10,
-        trials: Some(2),
+        mode: Mode::Trials(2),
         ..Options::default()
     };
-    let stdout = run(&options).unwrap();
+    let printed = run(&options).unwrap();
     assert!(
-        stdout.starts_with("trials run: 2 (with the lock, 10 iterations per thread)\n"),
-        "{stdout}"
+        printed
+            .stdout
+            .starts_with("trials run: 2 (with the lock, 10 iterations per thread)\n"),
+        "{}",
+        printed.stdout
     );
+    assert!(printed.stdout.ends_with(&format!("{SUMMARY_END}\n")));
+    assert_eq!(printed.note, None);
     let options = Options {
         iterations: 10,
-        start_balance: -3,
+        mode: Mode::Once { start_balance: -3 },
         ..Options::default()
     };
-    assert_eq!(run(&options).unwrap(), "-3\n");
+    assert_eq!(
+        run(&options).unwrap(),
+        Printed {
+            stdout: "-3\n".to_string(),
+            note: None
+        }
+    );
+}
+
+/// One run without the lock prints the balance, as Python's `print` does, and the lesson's point
+/// goes to stderr as a note; `--trials` states it in its summary instead.
+#[test]
+fn one_run_without_the_lock_adds_a_note() {
+    let options = Options {
+        variant: Variant::Unlocked,
+        iterations: 10,
+        mode: Mode::Once { start_balance: 0 },
+    };
+    let printed = run(&options).unwrap();
+    assert!(
+        printed.stdout.trim_end().parse::<i64>().is_ok(),
+        "{printed:?}"
+    );
+    assert_eq!(printed.note, Some(ONE_RUN_NOTE));
+    let options = Options {
+        mode: Mode::Trials(2),
+        ..options
+    };
+    assert_eq!(run(&options).unwrap().note, None);
 }
 
 /// The chapter quotes the lesson: each of its `rust` blocks must be a verbatim excerpt of the
@@ -223,6 +263,24 @@ fn the_chapter_quotes_the_real_code() {
                 "this line of docs/lock-balance.md is not in tests/compile_fail/: {line}"
             );
         }
+    }
+}
+
+/// The chapter's `--trials` runs were captured by hand; at least their fixed last lines must be
+/// what the program prints now.
+#[test]
+fn the_chapters_trials_runs_end_with_the_summary() {
+    let chapter = include_str!("../../../docs/lock-balance.md");
+    let runs: Vec<&str> = fenced_blocks(chapter, "text")
+        .into_iter()
+        .filter(|block| block.starts_with("$ cargo run") && block.contains(" --trials "))
+        .collect();
+    assert_eq!(runs.len(), 2, "the chapter's two --trials runs");
+    for block in runs {
+        assert!(
+            block.ends_with(&format!("{SUMMARY_END}\n")),
+            "this --trials run of docs/lock-balance.md does not end with the summary:\n{block}"
+        );
     }
 }
 

@@ -1,3 +1,5 @@
+use std::thread;
+
 static mut BALANCE: i64 = 0;
 
 fn change_it(n: i64) {
@@ -6,5 +8,9 @@ fn change_it(n: i64) {
 }
 
 fn main() {
-    change_it(5);
+    let t1 = thread::spawn(|| for _ in 0..100_000 { change_it(5) });
+    let t2 = thread::spawn(|| for _ in 0..100_000 { change_it(8) });
+    t1.join().unwrap();
+    t2.join().unwrap();
+    println!("{}", BALANCE);
 }
