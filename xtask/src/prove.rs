@@ -35,7 +35,7 @@ impl Row {
 
     fn verdict(&self) -> &'static str {
         match (self.passed, self.figure(figures::EXECUTIONS).is_some()) {
-            (true, true) => "proved",
+            (true, true) => "passed",
             (true, false) => "NO FIGURES",
             (false, _) => "FAILED",
         }
@@ -110,9 +110,9 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
         println!("If the new figures are right, accept them: cargo xtask prove --bless");
     }
 
-    let failed = rows.iter().filter(|row| row.verdict() != "proved").count();
+    let failed = rows.iter().filter(|row| row.verdict() != "passed").count();
     println!(
-        "\nprove: {} models run, {} proved, {failed} failed",
+        "\nprove: {} models run, {} passed, {failed} failed",
         rows.len(),
         rows.len() - failed
     );
