@@ -99,10 +99,10 @@ mod strategies {
         static OWN_BALANCE: Cell<i64> = const { Cell::new(0) };
     }
 
-    /// Strategy 4, per-thread accumulation: the lesson's `change_it` on a balance only this thread
-    /// sees. The floor the others are held against. The merge (adding up each thread's balance
-    /// once, after join) is one addition per thread, not per call, so it is no part of the cost per
-    /// call.
+    /// Strategy 4, per-thread, nothing shared: the lesson's `change_it` on a balance only this
+    /// thread sees. The floor the others are held against. Nothing is merged and no total is
+    /// checked: divan owns the threads, so there is no `join` to add their totals up after, and a
+    /// merge would be one addition per thread, not per call, so no part of the cost per call.
     #[divan::bench(threads = THREADS, sample_count = SAMPLES, sample_size = CALLS)]
     fn per_thread() {
         OWN_BALANCE.with(|own| {
