@@ -56,7 +56,7 @@ enum Command {
     ///
     /// Runs the lock_cost benchmark (divan, through `cargo bench`) and prints its table: each
     /// strategy at 1 thread, 2 threads and every core, in ns per call, with its ratio to the
-    /// per-thread floor. About half a minute once built.
+    /// per-thread floor. About 20 seconds on a 2-core machine, once built.
     Bench {
         /// Instead of the benchmark, time the lock-balance release binary against its Python
         /// original (crates/lock-balance/lock_balance.py), 11 runs of each, alternating, and print
