@@ -610,7 +610,7 @@ Each strategy runs it on one balance shared by all its threads (except the last,
    It is here only for its cost.
 4. **Per-thread (nothing shared)**: each thread changes its own balance (a thread-local) through the lesson's `locked::change_it`.
    This is the floor the others are held against.
-   The issue asked for per-thread totals merged at `join`; the benchmark leaves the merge out and checks no total (divan owns the threads, so there is no `join` to merge at), and a merge would be one addition per thread, not per call, so it would not change the cost per call.
+   Per-thread totals would be added up once, at `join`; the benchmark leaves that merge out and checks no total (divan owns the threads, so there is no `join` to merge at), and a merge is one addition per thread, not per call, so it would not change the cost per call.
 
 A figure is nanoseconds per call as one thread sees it, waiting for the other threads included: divan times each thread's samples separately ({samples} samples per row, all threads' together, of {calls} calls each; the median, fastest and slowest sample).
 When there are no more threads than cores, the threads can all run at the same time, so while one thread makes a call the others make theirs on the same balance; with more threads than cores, they take turns.
@@ -623,7 +623,7 @@ The last column is the median over the per-thread median at the same thread coun
 
 ## Why divan
 
-The issue asked for an established harness behind `cargo bench`.
+The benchmark wants an established harness behind `cargo bench`, not a hand-made timer.
 Criterion is the best known, but its current release (0.8.2) declares `rust-version = \"1.86\"`, and this workspace promises 1.85; divan 0.1 declares 1.80.
 Above all, divan has a `threads` option made for this question: it runs the same benchmark on N threads started together and reports each thread's time per call, which is what contention on a lock or an atomic looks like.
 It also builds on the `clap` this workspace already uses.
