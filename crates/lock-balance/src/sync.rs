@@ -28,6 +28,10 @@ pub use steps::AtomicI64;
 pub mod steps {
     use std::cell::RefCell;
 
+    /// How a step of a thread with no name is recorded: the word std prints in a panic message for
+    /// such a thread, as the other lessons print it. Loom's main thread is one.
+    pub const UNNAMED: &str = "<unnamed>";
+
     /// What a thread did to the balance.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Access {
@@ -40,7 +44,8 @@ pub mod steps {
     /// One step on the balance, in the order loom ran it.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct Step {
-        /// The loom thread's name (`Thread-1`, ...; `main` for loom's unnamed main thread).
+        /// The loom thread's name (`Thread-1`, ...; [`UNNAMED`] for loom's main thread, which has
+        /// no name).
         pub thread: String,
         /// Read or write.
         pub access: Access,
@@ -69,7 +74,7 @@ pub mod steps {
         STEPS.with(|steps| {
             if let Some(steps) = steps.borrow_mut().as_mut() {
                 let thread = loom::thread::current();
-                let thread = thread.name().unwrap_or("main").to_string();
+                let thread = thread.name().unwrap_or(UNNAMED).to_string();
                 steps.push(Step {
                     thread,
                     access,

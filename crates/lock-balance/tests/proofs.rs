@@ -3,14 +3,25 @@
 //! 100 000.
 //!
 //! Run: `cargo xtask prove lock-balance`, or by hand
-//! `CARGO_TARGET_DIR=/tmp/target-lock-balance-loom RUSTFLAGS="--cfg loom" cargo test --release
-//! -p lock-balance --test proofs -- --nocapture`
+//! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release -p lock-balance
+//! --test proofs -- --nocapture --test-threads=1`
 //!
 //! Loom's default search (no preemption bound) is not exhaustive: for one iteration per thread
 //! without the lock it never reaches the final balance 8, which a search with preemption bound 1
-//! finds in 42 executions (proof 3 reports what the default search misses). So each proof says
+//! finds in 42 executions (proof 2 reports what the default search misses). So each model says
 //! which searches it runs, and the proofs with the lock run two: the default one, and one with
-//! the largest bound loom accepts, a bound that in our measurements cut nothing off.
+//! the largest bound loom accepts, a bound that in our measurements cut nothing off. A model's
+//! `executions` figure counts every execution of all its searches.
+//!
+//! The models are: proof 1 (with the lock, every interleaving ends at 0), the contrast (without
+//! the lock, loom finds a lost update), proof 2 (without the lock, loom reaches exactly the
+//! balances an independent enumeration gives), and one comparison that measures loom, not the
+//! lesson, and is not a proof.
+//!
+//! When a model fails, its assertion message names the execution and what it saw. Loom itself
+//! prints nothing about the schedule that led there: these models call `Builder::check`, which,
+//! unlike `loom::model`, installs no `tracing` subscriber, so even `LOOM_LOG=trace` shows nothing
+//! here (tried).
 #![cfg(loom)]
 
 #[path = "../../../xtask/src/figures.rs"]
@@ -18,7 +29,7 @@ mod figures;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex};
 
 use figures::Exploration;
@@ -47,14 +58,15 @@ fn bounded_search(bound: usize) -> loom::model::Builder {
 /// explore the same 8 316 executions.
 const LARGEST_BOUND: usize = u8::MAX as usize;
 
-/// The bound proof 3 pins for the unlocked models: the smallest that reaches every outcome of the
-/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 3 reports which).
+/// The bound proof 2 pins for the unlocked models: the smallest that reaches every outcome of the
+/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 2 reports which).
 const PINNED_BOUND: usize = 3;
 
 /// Runs the lesson's experiment in `variant` with `iterations` per thread under each search in
 /// turn, and returns every final balance seen. `count` is called once per execution and returns
 /// its number; `check` is asserted on each final balance, inside the model, so a failure stops at
-/// the first counterexample (loom then prints it).
+/// the first counterexample, and the panic names that execution's number and final balance (loom
+/// prints nothing more: see the header).
 fn final_balances(
     searches: &[loom::model::Builder],
     variant: Variant,
@@ -193,7 +205,7 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
     with_the_lock(5);
 }
 
-/// Proof 2, and the timeline: without the lock, loom's default search finds an interleaving
+/// Contrast, and the timeline: without the lock, loom's default search finds an interleaving
 /// that ends away from 0 (1 iteration per thread). The steps of each execution are recorded as it
 /// runs; the lost update with the fewest thread switches is reported as `timeline`.
 ///
@@ -204,7 +216,7 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
 #[test]
 fn without_the_lock_an_update_can_be_lost() {
     let exploration = Exploration::start(
-        "without the lock, some interleaving ends away from 0 (1 iteration per thread; default search)",
+        "contrast: without the lock, some interleaving ends away from 0 (1 iteration per thread; default search)",
     );
     // (final balance, steps) of every execution: std Mutex, invisible to loom, locked only after
     // the loom threads are joined.
@@ -229,7 +241,7 @@ fn without_the_lock_an_update_can_be_lost() {
     // loom issue #180): two stores by threads that have not seen each other are unordered, and a
     // later load may read either. So in some executions a load (often the main thread's final one)
     // returns a store that is not the latest in the order loom ran them. Each such execution has
-    // the outcome of some sequentially consistent interleaving (proof 3 checks the outcomes), but
+    // the outcome of some sequentially consistent interleaving (proof 2 checks the outcomes), but
     // its steps do not read as a timeline. Keep the ones that do.
     let in_order: Vec<&Run> = runs
         .iter()
@@ -376,27 +388,34 @@ fn oracle(iterations: u64) -> (BTreeSet<i64>, u64) {
     (search.balances, search.interleavings)
 }
 
-/// Proof 3 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
-/// `compare` is another search run only to report what it misses.
-fn without_the_lock_exactly(iterations: u64, compare: (&str, loom::model::Builder)) {
+/// Proof 2 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
+/// `compare` is another search, run only to report what it misses. Both searches count in the
+/// model's `executions`; each one's own count is reported with what it reached.
+fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, loom::model::Builder)) {
+    let (name, described, search) = compare;
     let (expected, interleavings) = oracle(iterations);
     let exploration = Exploration::start(&format!(
         "without the lock, the reachable balances are exactly the oracle's ({}; preemption bound \
-         {PINNED_BOUND})",
+         {PINNED_BOUND}, then {described} to report what it misses)",
         per_thread(iterations)
     ));
     let counter = exploration.clone();
+    let count = move || {
+        counter.execution();
+        counter.executions()
+    };
     let reachable = final_balances(
         &[bounded_search(PINNED_BOUND)],
         Variant::Unlocked,
         iterations,
-        move || {
-            counter.execution();
-            counter.executions()
-        },
+        count.clone(),
         any_balance,
     );
+    let pinned = exploration.executions();
+    let seen = final_balances(&[search], Variant::Unlocked, iterations, count, any_balance);
+    let compared = exploration.executions() - pinned;
     exploration.finish();
+
     figures::report("reachable", show(&reachable));
     figures::report(
         "oracle",
@@ -406,23 +425,19 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, loom::model::Builde
             show(&expected)
         ),
     );
-
-    let (name, search) = compare;
-    let executions = Arc::new(AtomicU64::new(0));
-    let counter = Arc::clone(&executions);
-    let seen = final_balances(
-        &[search],
-        Variant::Unlocked,
-        iterations,
-        move || counter.fetch_add(1, Relaxed) + 1,
-        any_balance,
+    figures::report(
+        &format!("bound-{PINNED_BOUND}-search"),
+        format!(
+            "{pinned} executions, {} of {} balances",
+            reachable.len(),
+            expected.len()
+        ),
     );
     let missed: BTreeSet<i64> = expected.difference(&seen).copied().collect();
     figures::report(
         &format!("{name}-search"),
         format!(
-            "{} executions, {} of {} balances, missed {}",
-            executions.load(Relaxed),
+            "{compared} executions, {} of {} balances, missed {}",
             seen.len(),
             expected.len(),
             show(&missed)
@@ -437,7 +452,7 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, loom::model::Builde
     assert_eq!(reachable, expected);
 }
 
-/// Proof 3, 1 iteration per thread: without the lock, the final balances loom reaches are exactly
+/// Proof 2, 1 iteration per thread: without the lock, the final balances loom reaches are exactly
 /// those of every sequentially consistent interleaving (the oracle): 7 balances over 70
 /// interleavings. Also reports what loom's default search reaches: it misses 8.
 ///
@@ -447,17 +462,17 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, loom::model::Builde
 /// `fetch_add`/`fetch_sub`: it reaches only `{0}`.
 #[test]
 fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_1_iteration() {
-    without_the_lock_exactly(1, ("default", default_search()));
+    without_the_lock_exactly(1, ("default", "the default search", default_search()));
 }
 
-/// Proof 3, 2 iterations per thread: as above, 23 balances over 12 870 interleavings. Also
+/// Proof 2, 2 iterations per thread: as above, 23 balances over 12 870 interleavings. Also
 /// reports what a search with preemption bound 2 reaches: it misses 8 of them.
 ///
 /// Fails as above. Tried the same two changes: loom reaches 12 of the 23 balances with the first
 /// line as `fetch_add`, only `{0}` with both lines atomic.
 #[test]
 fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_2_iterations() {
-    without_the_lock_exactly(2, ("bound-2", bounded_search(2)));
+    without_the_lock_exactly(2, ("bound-2", "preemption bound 2", bounded_search(2)));
 }
 
 /// Not a proof: a comparison, kept so that the chapter's figure for it is regenerated with the

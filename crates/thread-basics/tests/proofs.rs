@@ -1,5 +1,7 @@
 //! Loom models of the lesson: the same functions the binary runs, with loom's threads and lock
-//! (see `src/sync.rs`). Run with `RUSTFLAGS="--cfg loom"`; `cargo xtask prove` reads the figures.
+//! (see `src/sync.rs`). Run: `cargo xtask prove thread-basics`, or by hand `RUSTFLAGS="--cfg loom"
+//! CARGO_TARGET_DIR=target/loom cargo test --release -p thread-basics --test proofs -- --nocapture
+//! --test-threads=1`.
 //!
 //! Under loom the model's own thread has no name, so the main thread's lines read
 //! `thread <unnamed> ...`: the lesson prints any nameless thread that way, loom's or not.
@@ -126,7 +128,7 @@ fn main_ends_last_in_every_interleaving() {
 fn ending_before_join_lets_main_end_while_loop_thread_runs() {
     const TICKS: u64 = 1;
     let exploration = Exploration::start(
-        "the mistake (\"ended.\" before join): loom finds main's last line before LoopThread ends (1 tick)",
+        "contrast: \"ended.\" before join, and loom finds main's last line before LoopThread ends (1 tick)",
     );
     let counter = exploration.clone();
     let seen = Seen::default();

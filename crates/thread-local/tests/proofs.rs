@@ -2,7 +2,9 @@
 //! copy") in every interleaving loom explores, and the contrast (one shared global slot) in which
 //! loom finds a thread greeting another thread's student.
 //!
-//! Run: `RUSTFLAGS="--cfg loom" cargo test --release -p thread-local --test proofs -- --nocapture`
+//! Run: `cargo xtask prove thread-local`, or by hand `RUSTFLAGS="--cfg loom"
+//! CARGO_TARGET_DIR=target/loom cargo test --release -p thread-local --test proofs -- --nocapture
+//! --test-threads=1`
 #![cfg(loom)]
 
 #[path = "../../../xtask/src/figures.rs"]
