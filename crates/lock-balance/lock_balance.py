@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 
-# The seed's Lock program (/work/shared/seed/), unchanged below this note: what
-# `cargo xtask bench --python` times against this lesson's Rust binary. It prints 0.
+# The Python tutorial's Lock program as published, unchanged below this note (the
+# tutorial itself is not in this repo): what `cargo xtask bench --python` times
+# against this lesson's Rust binary. It prints 0.
 # Its comments, in English: "suppose this is your bank deposit"; "deposit then
 # withdraw, the result should be 0"; "acquire the lock first"; "change it safely";
 # "always release the lock when done".

@@ -66,7 +66,8 @@ use sync::{Arc, AtomicI64, Mutex, Ordering, thread};
 /// `for i in range(100000)`: how many times each thread calls `change_it` by default.
 pub const ITERATIONS: u64 = 100_000;
 
-/// The two threads, named like Python's defaults, and the `n` each one adds and subtracts:
+/// The two threads, named like Python's pre-3.10 default names (since 3.10 Python adds the
+/// target's name: `Thread-1 (run_thread)`), and the `n` each one adds and subtracts:
 /// `t1 = threading.Thread(target=run_thread, args=(5,))`, `t2 = ... args=(8,)`.
 pub const THREADS: [(&str, i64); 2] = [("Thread-1", 5), ("Thread-2", 8)];
 
@@ -256,10 +257,10 @@ pub fn experiment(
 fn two_threads(
     run: impl Fn(i64) -> Result<(), LockPoisoned> + Clone + Send + 'static,
 ) -> Result<(), Vec<ThreadFailure>> {
-    // No start-together gate (the issue asked for one): started one after the other, the
-    // threads already overlap, and in each series measured a `std::sync::Barrier` made lost
-    // updates rarer, not more common, except with a core kept busy, when they were rare either
-    // way (docs/lock-balance.md, "Without the lock": figures and recipe).
+    // Started one after the other, as in the Python, with no start-together gate: the threads
+    // already overlap, and in the series measured a `std::sync::Barrier` made lost updates
+    // rarer, not more common, except with a core kept busy, when they were rare either way
+    // (docs/lock-balance.md, "Why the threads start one after the other": figures and recipe).
     let mut threads = Vec::new();
     for (name, n) in THREADS {
         let run = run.clone();
