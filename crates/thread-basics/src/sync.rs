@@ -27,6 +27,6 @@ pub fn sleep(interval: Duration) {
 /// which orders are possible, and loom already tries every order of the lock-guarded lines.
 /// Not `yield_now`: loom reads a yield as "I cannot progress until another thread does" and
 /// stops exploring the yielding thread while any other can run, so a sleeping LoopThread could
-/// never finish ahead of a runnable main thread (the contrast proof then misses that order).
+/// never finish ahead of a runnable main thread (the contrast model then misses that order).
 #[cfg(loom)]
 pub fn sleep(_interval: Duration) {}
