@@ -10,7 +10,7 @@
 //! without the lock it never reaches the final balance 8, which a search with preemption bound 1
 //! finds in 42 executions (proof 2 reports what the default search misses). So each model says
 //! which searches it runs, and the proofs with the lock run two: the default one, and one with
-//! the largest bound loom accepts, a bound that in our measurements cut nothing off. A model's
+//! the largest bound loom accepts, a bound that in the measurements made cut nothing off. A model's
 //! `executions` figure counts every execution of all its searches.
 //!
 //! The models are: proof 1 (with the lock, every interleaving ends at 0), the contrast (without

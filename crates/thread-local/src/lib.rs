@@ -72,8 +72,8 @@ impl School for LocalSchool {
 
 /// Python's `AttributeError` when a thread reads `local_school.student` before binding it.
 ///
-/// Python says `'_thread._local' object has no attribute 'student'`; this says the same of our
-/// global's name.
+/// Python says `'_thread._local' object has no attribute 'student'`; this says the same, naming
+/// the lesson's global, `local_school`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttributeError;
 
