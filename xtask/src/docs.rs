@@ -66,6 +66,24 @@ pub fn sync(
     Ok(stale)
 }
 
+/// The `rust` blocks of a lesson's chapter that are not word for word in any of the lesson's
+/// source files: the chapter shows the code that is compiled, or this names what drifted.
+pub fn unquoted_rust_blocks<'a>(chapter: &'a str, sources: &[String]) -> Vec<&'a str> {
+    const OPEN: &str = "```rust\n";
+    let mut unquoted = Vec::new();
+    let mut rest = chapter;
+    while let Some(start) = rest.find(OPEN) {
+        let body = &rest[start + OPEN.len()..];
+        let end = body.find("```\n").unwrap_or(body.len());
+        let block = &body[..end];
+        if !sources.iter().any(|source| source.contains(block)) {
+            unquoted.push(block);
+        }
+        rest = &body[end..];
+    }
+    unquoted
+}
+
 /// A changed block: its line, its source, and a diff of old against new.
 type Change = (usize, String, String);
 
@@ -151,6 +169,16 @@ mod tests {
         let (text, changes) =
             fill_blocks(DOC, "proof", "text", &|_| Err("not called".to_string())).unwrap();
         assert_eq!((text.as_str(), changes.len()), (DOC, 0));
+    }
+
+    #[test]
+    fn a_rust_block_must_be_an_excerpt_of_a_source_file() {
+        let sources = ["fn main() {\n    let n = 0;\n    println!(\"{n}\");\n}\n".to_string()];
+        let chapter = "```rust\n    let n = 0;\n```\ntext\n```rust\n    let n = 1;\n```\n```text\nlet n = 2;\n```\n";
+        assert_eq!(
+            unquoted_rust_blocks(chapter, &sources),
+            ["    let n = 1;\n"]
+        );
     }
 
     #[test]

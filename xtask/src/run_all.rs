@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::Stdio;
 
 use pretty_assertions::StrComparison;
@@ -52,6 +53,16 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     if !stale.is_empty() {
         println!("To regenerate the docs' copies: cargo xtask run-all --bless");
     }
+    let mut misquoted = 0;
+    for lesson in &lessons {
+        for block in misquotes(ws, lesson)? {
+            println!(
+                "\ndocs/{}.md: this `rust` block is not in crates/{}/:\n{block}",
+                lesson.name, lesson.name
+            );
+            misquoted += 1;
+        }
+    }
 
     let count = |wanted: fn(&Verdict) -> bool| verdicts.iter().filter(|v| wanted(v)).count();
     let failed = count(|v| matches!(v, Verdict::Failed));
@@ -65,11 +76,43 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         summary.push_str(&format!(", {blessed} blessed"));
     }
     println!("{summary}");
-    match (failed, stale.len()) {
-        (0, 0) => Ok(()),
-        (0, n) => Err(format!("{n} stale transcript block(s) in docs/")),
-        (n, _) => Err(format!("{n} lesson(s) failed")),
+    match (failed, stale.len(), misquoted) {
+        (0, 0, 0) => Ok(()),
+        (0, 0, n) => Err(format!(
+            "{n} rust block(s) in docs/ quote no source: fix the chapter"
+        )),
+        (0, n, _) => Err(format!("{n} stale generated block(s) in docs/")),
+        (n, _, _) => Err(format!("{n} lesson(s) failed")),
     }
+}
+
+/// The `rust` blocks of `docs/<lesson>.md` that are not excerpts of the lesson's `.rs` files.
+fn misquotes(ws: &Workspace, lesson: &Lesson) -> Result<Vec<String>> {
+    let chapter_path = ws.root.join("docs").join(format!("{}.md", lesson.name));
+    let Ok(chapter) = fs::read_to_string(&chapter_path) else {
+        return Ok(Vec::new()); // a lesson without a chapter quotes nothing
+    };
+    let mut sources = Vec::new();
+    rust_sources(&lesson.dir, &mut sources)?;
+    let unquoted = docs::unquoted_rust_blocks(&chapter, &sources);
+    Ok(unquoted.into_iter().map(str::to_string).collect())
+}
+
+/// Every `.rs` file under `dir`, read.
+fn rust_sources(dir: &Path, sources: &mut Vec<String>) -> Result {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            rust_sources(&path, sources)?;
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            sources.push(
+                fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Runs one lesson, echoing its stdout line by line as it arrives, and checks it.

@@ -291,33 +291,3 @@ fn join_reads_any_panic_payload() {
     );
     assert_eq!(join(thread::spawn(|| ())), Ok(()));
 }
-
-#[test]
-fn the_chapter_quotes_the_code_word_for_word() {
-    let chapter = include_str!("../../../docs/thread-basics.md");
-    let sources = [
-        ("src/lib.rs", include_str!("../src/lib.rs"), 2),
-        (
-            "examples/no_join.rs",
-            include_str!("../examples/no_join.rs"),
-            1,
-        ),
-    ];
-    for (path, source, expected) in sources {
-        let marker = format!("<!-- quote: {path} -->\n```rust\n");
-        let quotes: Vec<&str> = chapter
-            .split(&marker)
-            .skip(1)
-            .map(|rest| &rest[..rest.find("```\n").expect("a quote ends with ```")])
-            .collect();
-        assert_eq!(quotes.len(), expected, "quotes of {path}");
-        for quote in quotes {
-            assert!(source.contains(quote), "not in {path}:\n{quote}");
-        }
-    }
-    assert_eq!(
-        chapter.matches("<!-- quote: ").count(),
-        3,
-        "a quote of another file"
-    );
-}

@@ -291,29 +291,3 @@ fn a_failed_write_is_reported_not_swallowed() {
         "Thread-A could not write its greeting: closed"
     );
 }
-
-/// The chapter quotes the lesson: each of its `rust` blocks must be a verbatim excerpt of the
-/// crate's sources, so a change here that the chapter does not follow fails this test.
-#[test]
-fn the_chapter_quotes_the_real_code() {
-    let chapter = include_str!("../../../docs/thread-local.md");
-    let sources = [
-        include_str!("../src/lib.rs"),
-        include_str!("../src/sync.rs"),
-        include_str!("proofs.rs"),
-    ];
-    let mut blocks = 0;
-    let mut rest = chapter;
-    while let Some(start) = rest.find("```rust\n") {
-        let body = &rest[start + "```rust\n".len()..];
-        let end = body.find("```\n").expect("every rust block is closed");
-        let block = &body[..end];
-        assert!(
-            sources.iter().any(|source| source.contains(block)),
-            "this block of docs/thread-local.md is not in the crate's sources:\n{block}"
-        );
-        blocks += 1;
-        rest = &body[end..];
-    }
-    assert!(blocks >= 5, "only {blocks} rust blocks found");
-}
