@@ -2,9 +2,10 @@
 //!
 //! The binary uses std. The proofs (`tests/proofs.rs`, built with `RUSTFLAGS="--cfg loom"`) use
 //! loom's look-alikes, so the model checker runs the very same `change_it` and `run_thread`.
-//! One thing differs beyond the names: under loom, `AtomicI64` is a thin wrapper around loom's
-//! that also writes down each load and store of the balance, so a model can print the timeline of
-//! a lost update it found (see `steps`). It offers only what the lesson uses, `load` and `store`.
+//! One thing differs beyond the names: under loom, `Mutex` and `AtomicI64` are thin wrappers
+//! around loom's that also write down what each thread does to the balance (takes the lock, reads,
+//! releases it; loads, stores), so a model can print the schedule of a failure it found, in the
+//! lesson's terms (see `steps`). They offer only what the lesson and its mistakes use.
 
 #[cfg(not(loom))]
 pub use std::{
@@ -17,16 +18,18 @@ pub use std::{
 
 #[cfg(loom)]
 pub use loom::{
-    sync::{Arc, Mutex, atomic::Ordering},
+    sync::{Arc, atomic::Ordering},
     thread,
 };
 #[cfg(loom)]
-pub use steps::AtomicI64;
+pub use steps::{AtomicI64, Mutex};
 
 /// Loom only: the balance's steps, written down as the model runs.
 #[cfg(loom)]
 pub mod steps {
     use std::cell::RefCell;
+    use std::ops::{Deref, DerefMut};
+    use std::sync::{LockResult, PoisonError};
 
     /// How a step of a thread with no name is recorded: the word std prints in a panic message for
     /// such a thread, as the other lessons print it. Loom's main thread is one.
@@ -35,10 +38,19 @@ pub mod steps {
     /// What a thread did to the balance.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Access {
-        /// It read the balance, and saw `value`.
+        /// It read the atomic balance, and saw `value`.
         Load,
-        /// It wrote `value` into the balance.
+        /// It wrote `value` into the atomic balance.
         Store,
+        /// One indivisible step, `fetch_add(n)` (or `fetch_sub`, as a negative `n`): it found
+        /// `value` and left `value + n`.
+        FetchAdd(i64),
+        /// It took the lock, and found the balance at `value`.
+        Lock,
+        /// Holding the lock, it read the balance through the guard (`*guard`), and saw `value`.
+        Read,
+        /// It released the lock, leaving the balance at `value`.
+        Unlock,
     }
 
     /// One step on the balance, in the order loom ran it.
@@ -47,9 +59,9 @@ pub mod steps {
         /// The loom thread's name (`Thread-1`, ...; [`UNNAMED`] for loom's main thread, which has
         /// no name).
         pub thread: String,
-        /// Read or write.
+        /// What it did.
         pub access: Access,
-        /// The value read or written.
+        /// The value it read, wrote or found (see [`Access`]).
         pub value: i64,
     }
 
@@ -84,7 +96,7 @@ pub mod steps {
         });
     }
 
-    /// Loom's `AtomicI64`, with each load and store also written to the log.
+    /// Loom's `AtomicI64`, with each access also written to the log.
     #[derive(Debug)]
     pub struct AtomicI64(loom::sync::atomic::AtomicI64);
 
@@ -105,6 +117,71 @@ pub mod steps {
         pub fn store(&self, value: i64, order: super::Ordering) {
             self.0.store(value, order);
             log(Access::Store, value);
+        }
+
+        /// See `std::sync::atomic::AtomicI64::fetch_add` (not used by the lesson: its mistake
+        /// `fetch-add` is, and the contrast model must notice it).
+        pub fn fetch_add(&self, n: i64, order: super::Ordering) -> i64 {
+            let found = self.0.fetch_add(n, order);
+            log(Access::FetchAdd(n), found);
+            found
+        }
+
+        /// See `std::sync::atomic::AtomicI64::fetch_sub` (as [`AtomicI64::fetch_add`]).
+        pub fn fetch_sub(&self, n: i64, order: super::Ordering) -> i64 {
+            let found = self.0.fetch_sub(n, order);
+            log(Access::FetchAdd(-n), found);
+            found
+        }
+    }
+
+    /// Loom's `Mutex` around the balance, with each lock, read and release written to the log.
+    #[derive(Debug)]
+    pub struct Mutex<T>(loom::sync::Mutex<T>);
+
+    impl<T: Copy + Into<i64>> Mutex<T> {
+        /// See `std::sync::Mutex::new`.
+        pub fn new(value: T) -> Self {
+            Mutex(loom::sync::Mutex::new(value))
+        }
+
+        /// See `std::sync::Mutex::lock`. (Loom never poisons a lock; the `Err` arm keeps the
+        /// signature std's.)
+        pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
+            let guard = match self.0.lock() {
+                Ok(guard) => MutexGuard(guard),
+                Err(poisoned) => return Err(PoisonError::new(MutexGuard(poisoned.into_inner()))),
+            };
+            log(Access::Lock, (*guard.0).into());
+            Ok(guard)
+        }
+    }
+
+    /// The guard of [`Mutex`]: `*guard` is logged as a read, and dropping it as the release.
+    /// `&mut *guard` is not logged: the reads and writes made through that `&mut i64` (in
+    /// `change_it`) are plain memory, which only the values at lock and release show.
+    #[derive(Debug)]
+    pub struct MutexGuard<'a, T: Copy + Into<i64>>(loom::sync::MutexGuard<'a, T>);
+
+    impl<T: Copy + Into<i64>> Deref for MutexGuard<'_, T> {
+        type Target = T;
+
+        fn deref(&self) -> &T {
+            log(Access::Read, (*self.0).into());
+            &self.0
+        }
+    }
+
+    impl<T: Copy + Into<i64>> DerefMut for MutexGuard<'_, T> {
+        fn deref_mut(&mut self) -> &mut T {
+            &mut self.0
+        }
+    }
+
+    impl<T: Copy + Into<i64>> Drop for MutexGuard<'_, T> {
+        fn drop(&mut self) {
+            // Still held: the inner guard is dropped, and the lock released, after this.
+            log(Access::Unlock, (*self.0).into());
         }
     }
 }

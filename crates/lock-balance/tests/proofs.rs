@@ -13,21 +13,26 @@
 //! the largest bound loom accepts, a bound that in the measurements made cut nothing off. A model's
 //! `executions` figure counts every execution of all its searches.
 //!
-//! The models are: proof 1 (with the lock, every interleaving ends at 0), the contrast (without
-//! the lock, loom finds a lost update), proof 2 (without the lock, loom reaches exactly the
-//! balances an independent enumeration gives), and one comparison that measures loom, not the
-//! lesson, and is not a proof.
+//! The models are: proof 1 (with the lock, every interleaving ends at 0), proof 3 (with the lock,
+//! no thread ever finds the balance mid-change), the contrast (without the lock, loom finds a lost
+//! update), proof 2 (without the lock, loom reaches exactly the balances an independent
+//! enumeration gives), and one comparison that measures loom, not the lesson, and is not a proof.
 //!
-//! When a model fails, its assertion message names the execution and what it saw. Loom itself
-//! prints nothing about the schedule that led there: these models call `Builder::check`, which,
-//! unlike `loom::model`, installs no `tracing` subscriber, so even `LOOM_LOG=trace` shows nothing
-//! here (tried).
+//! When a model fails, its panic message is the counterexample in the lesson's terms: the failing
+//! execution's steps on the balance as a two-column timeline (which thread took the lock, read,
+//! wrote, released it; the balance after each step; the overwritten update called out), recorded
+//! by the facade (`src/sync.rs`). Loom's own trace is not available here: these models call
+//! `Builder::check`, which, unlike `loom::model`, installs no `tracing` subscriber.
+//!
+//! Each model names the mistakes that make it fail: they are patches in `crates/lock-balance/
+//! mistakes/`, and `cargo xtask break lock-balance/<mistake>` applies one in a scratch copy and
+//! shows the failure (`cargo xtask test` checks that each one is still caught).
 #![cfg(loom)]
 
 #[path = "../../../xtask/src/figures.rs"]
 mod figures;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex};
@@ -38,20 +43,23 @@ use lock_balance::{THREADS, Variant, experiment};
 
 /// Loom's default search: no preemption bound (set explicitly, so `LOOM_MAX_PREEMPTIONS` in the
 /// environment cannot change what a proof means).
-fn default_search() -> loom::model::Builder {
+fn default_search() -> Search {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = None;
-    builder
+    ("default search".to_string(), builder)
 }
 
 /// A bounded search. Loom's bounded mode adds backtracking points the default mode does not (it
 /// "conservatively" covers what the bound would otherwise miss, `rt/path.rs`); with a bound large
 /// enough that raising it explores nothing more, the bound cuts nothing off.
-fn bounded_search(bound: usize) -> loom::model::Builder {
+fn bounded_search(bound: usize) -> Search {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(bound);
-    builder
+    (format!("preemption bound {bound}"), builder)
 }
+
+/// A search: its name, for messages, and loom's settings.
+type Search = (String, loom::model::Builder);
 
 /// The largest bound loom accepts (it stores it in a `u8`). That it cuts nothing off is a
 /// measurement, not a theorem: with the lock and 5 iterations per thread, bounds 20, 40 and 255
@@ -64,38 +72,82 @@ const PINNED_BOUND: usize = 3;
 
 /// Runs the lesson's experiment in `variant` with `iterations` per thread under each search in
 /// turn, and returns every final balance seen. `count` is called once per execution and returns
-/// its number; `check` is asserted on each final balance, inside the model, so a failure stops at
-/// the first counterexample, and the panic names that execution's number and final balance (loom
-/// prints nothing more: see the header).
+/// its number. `check` gets the final balance and the steps the facade recorded, and returns what
+/// went wrong, in words, if anything; it runs inside the model, so a failure stops at the first counterexample: the
+/// panic names the execution and the search, says what went wrong, and shows that execution's
+/// steps as a timeline.
 fn final_balances(
-    searches: &[loom::model::Builder],
+    searches: &[Search],
     variant: Variant,
     iterations: u64,
     count: impl Fn() -> u64 + Clone + Send + Sync + 'static,
-    check: fn(i64) -> bool,
+    check: impl Fn(i64, &[Step]) -> Result<(), String> + Clone + Send + Sync + 'static,
 ) -> BTreeSet<i64> {
     // A std Mutex: invisible to loom, it collects across executions; it is only locked after the
     // loom threads are joined, never across a loom operation.
     let seen = Arc::new(Mutex::new(BTreeSet::new()));
-    for search in searches {
-        let seen = Arc::clone(&seen);
-        let count = count.clone();
+    for (name, search) in searches {
+        let (seen, count, check, name) = (
+            Arc::clone(&seen),
+            count.clone(),
+            check.clone(),
+            name.clone(),
+        );
         search.check(move || {
             let execution = count();
-            let balance = experiment(variant, 0, iterations)
-                .unwrap_or_else(|failures| panic!("a thread failed: {failures:?}"));
-            assert!(
-                check(balance),
-                "execution {execution}: final balance {balance}"
-            );
+            steps::record();
+            let result = experiment(variant, 0, iterations);
+            let steps = steps::take();
+            let balance = match result {
+                Ok(balance) => balance,
+                Err(failures) => panic!(
+                    "a thread failed: {failures:?}\n\n{}",
+                    schedule(execution, &name, &steps, None)
+                ),
+            };
+            if let Err(what) = check(balance, &steps) {
+                panic!(
+                    "{what}\n\n{}",
+                    schedule(execution, &name, &steps, Some(balance))
+                );
+            }
             seen.lock().unwrap().insert(balance);
         });
     }
     seen.lock().unwrap().clone()
 }
 
-fn any_balance(_: i64) -> bool {
-    true
+/// The counterexample block every failing model prints (xtask looks for its first line).
+fn schedule(execution: u64, search: &str, steps: &[Step], final_balance: Option<i64>) -> String {
+    format!(
+        "counterexample: execution {execution} ({search}), step by step:\n{}",
+        timeline(steps, final_balance)
+    )
+}
+
+fn ends_at_zero(balance: i64, _: &[Step]) -> Result<(), String> {
+    match balance {
+        0 => Ok(()),
+        _ => Err(format!(
+            "with the lock, this execution ended at {balance}, not 0"
+        )),
+    }
+}
+
+/// Every time a lesson thread takes the lock, the balance is 0: no thread sees another's deposit
+/// before its withdrawal.
+fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), String> {
+    match thread_steps(steps)
+        .enumerate()
+        .find(|(_, step)| step.access == Access::Lock && step.value != 0)
+    {
+        None => Ok(()),
+        Some((_, step)) => Err(format!(
+            "with the lock, {} took it and found the balance at {}, not 0: another thread's \
+             change_it was half done",
+            step.thread, step.value
+        )),
+    }
 }
 
 fn per_thread(iterations: u64) -> String {
@@ -112,6 +164,16 @@ fn show(balances: &BTreeSet<i64>) -> String {
 
 /// Proof 1 for `iterations` per thread: with the lock, every interleaving loom explores ends at 0,
 /// under the default search and under a bounded search with the largest bound loom accepts.
+///
+/// Fails if the lock does not cover both lines of `change_it` together. The mistakes that make it
+/// fail (`cargo xtask break lock-balance/<mistake>` shows each one):
+/// - `no-lock`: the locked path built like the unlocked one (safe Rust offers no smaller way to
+///   leave the lock out: without locking there is no `&mut i64` to give `change_it`);
+/// - `lock-too-small`: the lock taken once to read the balance and again to write it.
+///
+/// One mistake it does NOT catch, by design: `lock-released-between-lines`, each line of
+/// `change_it` under its own lock. Each line is then whole, `+ n` and `- n` commute, and every
+/// interleaving still ends at 0; proof 3 is the one that catches it.
 fn with_the_lock(iterations: u64) {
     let exploration = Exploration::start(&format!(
         "with the lock, every interleaving ends at 0 ({}; default search + preemption bound \
@@ -128,91 +190,80 @@ fn with_the_lock(iterations: u64) {
             counter.execution();
             counter.executions()
         },
-        |balance| balance == 0,
+        ends_at_zero,
     );
     exploration.finish();
     figures::report("reachable", show(&balances));
     assert_eq!(balances, BTreeSet::from([0]));
 }
 
-/// With the lock, every interleaving ends at 0: 1 iteration per thread.
-///
-/// Fails if the locked path runs without the lock. Tried, both (safe Rust offers no smaller
-/// mutation: without locking there is no `&mut i64` to give `change_it`):
-/// - the `Variant::Locked` arm of `experiment` built like the unlocked one (an `AtomicI64` and
-///   `unlocked::run_thread`): fails in the default search at execution 1, final balance -8;
-/// - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
-///   and again to write it (four `balance.lock()` per iteration instead of one around
-///   `change_it`): fails at execution 19, final balance 5.
+/// Proof 1: with the lock, every interleaving ends at 0, 1 iteration per thread. What makes it
+/// fail: see `with_the_lock`.
 #[test]
 fn with_the_lock_every_interleaving_ends_at_zero_1_iteration() {
     with_the_lock(1);
 }
 
-/// With the lock, every interleaving ends at 0: 2 iterations per thread.
-///
-/// Fails if the locked path runs without the lock. Tried, both (safe Rust offers no smaller
-/// mutation: without locking there is no `&mut i64` to give `change_it`):
-/// - the `Variant::Locked` arm of `experiment` built like the unlocked one (an `AtomicI64` and
-///   `unlocked::run_thread`): fails in the default search at execution 1, final balance -8;
-/// - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
-///   and again to write it (four `balance.lock()` per iteration instead of one around
-///   `change_it`): fails at execution 19, final balance 5.
+/// Proof 1, 2 iterations per thread (see `with_the_lock`).
 #[test]
 fn with_the_lock_every_interleaving_ends_at_zero_2_iterations() {
     with_the_lock(2);
 }
 
-/// With the lock, every interleaving ends at 0: 3 iterations per thread.
-///
-/// Fails if the locked path runs without the lock. Tried, both (safe Rust offers no smaller
-/// mutation: without locking there is no `&mut i64` to give `change_it`):
-/// - the `Variant::Locked` arm of `experiment` built like the unlocked one (an `AtomicI64` and
-///   `unlocked::run_thread`): fails in the default search at execution 3, final balance -8;
-/// - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
-///   and again to write it (four `balance.lock()` per iteration instead of one around
-///   `change_it`): fails at execution 19, final balance 5.
+/// Proof 1, 3 iterations per thread (see `with_the_lock`).
 #[test]
 fn with_the_lock_every_interleaving_ends_at_zero_3_iterations() {
     with_the_lock(3);
 }
 
-/// With the lock, every interleaving ends at 0: 4 iterations per thread.
-///
-/// Fails if the locked path runs without the lock. Tried, both (safe Rust offers no smaller
-/// mutation: without locking there is no `&mut i64` to give `change_it`):
-/// - the `Variant::Locked` arm of `experiment` built like the unlocked one (an `AtomicI64` and
-///   `unlocked::run_thread`): fails in the default search at execution 10, final balance 5;
-/// - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
-///   and again to write it (four `balance.lock()` per iteration instead of one around
-///   `change_it`): fails at execution 19, final balance 5.
+/// Proof 1, 4 iterations per thread (see `with_the_lock`).
 #[test]
 fn with_the_lock_every_interleaving_ends_at_zero_4_iterations() {
     with_the_lock(4);
 }
 
-/// With the lock, every interleaving ends at 0: 5 iterations per thread.
-///
-/// Fails if the locked path runs without the lock. Tried, both (safe Rust offers no smaller
-/// mutation: without locking there is no `&mut i64` to give `change_it`):
-/// - the `Variant::Locked` arm of `experiment` built like the unlocked one (an `AtomicI64` and
-///   `unlocked::run_thread`): fails in the default search at execution 10, final balance 5;
-/// - the "lock too small" mistake, `locked::run_thread` taking the lock once to read the balance
-///   and again to write it (four `balance.lock()` per iteration instead of one around
-///   `change_it`): fails at execution 19, final balance 5.
+/// Proof 1, 5 iterations per thread (see `with_the_lock`).
 #[test]
 fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
     with_the_lock(5);
+}
+
+/// Proof 3: with the lock, every time a thread takes it, it finds the balance at 0 (2 iterations
+/// per thread, both searches). The Python's comment says "deposit then withdraw, the result
+/// should be 0": this checks that no thread ever sees a deposit without its withdrawal, which a
+/// final balance cannot show.
+///
+/// Fails on `lock-released-between-lines` (each line of `change_it` under its own lock), which
+/// proof 1 lets through, and on `lock-too-small`.
+#[test]
+fn with_the_lock_every_thread_finds_the_balance_at_zero() {
+    let exploration = Exploration::start(&format!(
+        "with the lock, every thread that takes it finds the balance at 0 ({}; default search + \
+         preemption bound {LARGEST_BOUND})",
+        per_thread(2)
+    ));
+    let counter = exploration.clone();
+    let balances = final_balances(
+        &[default_search(), bounded_search(LARGEST_BOUND)],
+        Variant::Locked,
+        2,
+        move || {
+            counter.execution();
+            counter.executions()
+        },
+        finds_zero_at_every_lock,
+    );
+    exploration.finish();
+    figures::report("reachable", show(&balances));
 }
 
 /// Contrast, and the timeline: without the lock, loom's default search finds an interleaving
 /// that ends away from 0 (1 iteration per thread). The steps of each execution are recorded as it
 /// runs; the lost update with the fewest thread switches is reported as `timeline`.
 ///
-/// Fails if `unlocked::change_it` does each line in one atomic step (`fetch_add(n)` then
-/// `fetch_sub(n)`): then no update can be lost. Tried (with `fetch_add`/`fetch_sub` added to the
-/// loom wrapper in `sync.rs` for the try): 90 executions, all ending at 0; the `assert_ne!`
-/// fails with `left: {0}`.
+/// Fails on `fetch-add`: `unlocked::change_it` doing each line in one atomic step
+/// (`fetch_add(n)` then `fetch_sub(n)`), so that no update can be lost. Its failure shows the
+/// schedule of one of those executions, each line one indivisible step.
 #[test]
 fn without_the_lock_an_update_can_be_lost() {
     let exploration = Exploration::start(
@@ -223,19 +274,41 @@ fn without_the_lock_an_update_can_be_lost() {
     let runs: Arc<Mutex<Vec<Run>>> = Arc::default();
     let collected = Arc::clone(&runs);
     let counter = exploration.clone();
-    default_search().check(move || {
-        counter.execution();
+    let (name, search) = default_search();
+    search.check(move || {
+        let execution = {
+            counter.execution();
+            counter.executions()
+        };
         steps::record();
-        let balance = experiment(Variant::Unlocked, 0, 1)
-            .unwrap_or_else(|failures| panic!("a thread failed: {failures:?}"));
+        let result = experiment(Variant::Unlocked, 0, 1);
         let steps = steps::take();
+        let balance = result.unwrap_or_else(|failures| {
+            panic!(
+                "a thread failed: {failures:?}\n\n{}",
+                schedule(execution, &name, &steps, None)
+            )
+        });
         collected.lock().unwrap().push((balance, steps));
     });
     exploration.finish();
     let runs = runs.lock().unwrap();
     let balances: BTreeSet<i64> = runs.iter().map(|(balance, _)| *balance).collect();
     figures::report("reachable", show(&balances));
-    assert_ne!(balances, BTreeSet::from([0]), "no lost update found");
+    if balances == BTreeSet::from([0]) {
+        // The counterexample to "an update can be lost": the execution with the most switches,
+        // in which, still, nothing was lost.
+        let (number, (balance, steps)) = runs
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (_, steps))| switches(steps))
+            .expect("at least one execution");
+        panic!(
+            "no lost update found: all {} executions ended at 0\n\n{}",
+            runs.len(),
+            schedule(number as u64 + 1, "default search", steps, Some(*balance))
+        );
+    }
 
     // Loom orders stores by vector clocks, not in one total order (it does not model SeqCst fully,
     // loom issue #180): two stores by threads that have not seen each other are unordered, and a
@@ -260,7 +333,7 @@ fn without_the_lock_an_update_can_be_lost() {
         .filter(|(balance, _)| *balance != 0)
         .min_by_key(|(_, steps)| switches(steps))
         .expect("a lost update in timeline order");
-    figures::report("timeline", timeline(&fewest.1, fewest.0));
+    figures::report("timeline", timeline(&fewest.1, Some(fewest.0)));
 }
 
 /// One execution: its final balance and its steps.
@@ -273,13 +346,18 @@ fn thread_steps(steps: &[Step]) -> impl Iterator<Item = &Step> {
         .filter(|step| THREADS.iter().any(|(name, _)| *name == step.thread))
 }
 
-/// Does every load, the main thread's final one included, read the value of the latest store
-/// before it in the log (or the initial 0)?
+/// Does every step that reads, the main thread's final one included, see the value left by the
+/// step before it in the log (or the initial 0)?
 fn reads_latest(steps: &[Step]) -> bool {
     let mut balance = 0;
     steps.iter().all(|step| match step.access {
-        Access::Load => step.value == balance,
-        Access::Store => {
+        Access::Load | Access::Lock | Access::Read => step.value == balance,
+        Access::FetchAdd(n) => {
+            let found = step.value == balance;
+            balance += n;
+            found
+        }
+        Access::Store | Access::Unlock => {
             balance = step.value;
             true
         }
@@ -294,52 +372,156 @@ fn switches(steps: &[Step]) -> usize {
     threads.windows(2).filter(|pair| pair[0] != pair[1]).count()
 }
 
-/// A column per thread, the balance after each step, and the lost updates called out.
-fn timeline(steps: &[Step], final_balance: i64) -> String {
-    const WIDTH: usize = 22;
-    let mut out = String::new();
-    let mut header = format!("{:>4}  ", "step");
-    for (name, n) in THREADS {
-        header += &format!("{:<WIDTH$}", format!("{name} (n={n})"));
-    }
-    writeln!(out, "{}balance", header).unwrap();
+/// One row of a timeline: what a thread did, and why it matters.
+struct Row {
+    column: usize,
+    text: String,
+    balance: i64,
+    note: String,
+}
+
+/// `a + b = c` or `a - b = c`, for `c - a`'s sign.
+fn sum(from: i64, to: i64) -> String {
+    let change = to - from;
+    let sign = if change < 0 { '-' } else { '+' };
+    format!("{from} {sign} {} = {to}", change.abs())
+}
+
+/// The rows of the two lesson threads' steps: a load or a store is one row; everything a thread
+/// did while holding the lock (take it, read, release it) is one row, `lock: found -> left`.
+fn rows(steps: &[Step]) -> Vec<Row> {
+    let steps: Vec<&Step> = thread_steps(steps).collect();
+    let mut rows: Vec<Row> = Vec::new();
     let mut balance = 0;
-    let mut last_read = [0; THREADS.len()];
-    for (number, step) in thread_steps(steps).enumerate() {
+    // What each thread last read, and on which row: the value its next write is computed from.
+    let mut last_read: [Option<(i64, usize)>; THREADS.len()] = [None; THREADS.len()];
+    let mut i = 0;
+    while i < steps.len() {
+        let step = steps[i];
         let column = THREADS
             .iter()
             .position(|(name, _)| *name == step.thread)
             .expect("a lesson thread");
+        let n = THREADS[column].1;
+        let row = rows.len() + 1;
         let (text, note) = match step.access {
-            Access::Load => {
-                last_read[column] = step.value;
+            Access::Load | Access::Read | Access::Unlock => {
+                last_read[column] = Some((step.value, row));
                 (format!("reads {}", step.value), String::new())
             }
             Access::Store => {
-                let read = last_read[column];
-                let change = step.value - read;
-                let sign = if change < 0 { '-' } else { '+' };
+                let (read, _) = last_read[column].unwrap_or((0, 0));
                 let note = if balance == read {
                     String::new()
                 } else {
                     format!("  <- overwrites {balance}: an update is lost")
                 };
                 balance = step.value;
+                (format!("writes {}", sum(read, step.value)), note)
+            }
+            Access::FetchAdd(change) => {
+                balance = step.value + change;
+                let verb = if change < 0 { "subtracts" } else { "adds" };
                 (
-                    format!("writes {read} {sign} {} = {}", change.abs(), step.value),
-                    note,
+                    format!(
+                        "{verb} {} in one step: {}",
+                        change.abs(),
+                        sum(step.value, balance)
+                    ),
+                    String::new(),
                 )
             }
+            Access::Lock => {
+                // The whole critical section: this thread's steps up to its release.
+                let found = step.value;
+                let mut read = false;
+                let mut left = found;
+                while i + 1 < steps.len() && steps[i + 1].thread == step.thread {
+                    i += 1;
+                    match steps[i].access {
+                        Access::Read => read = true,
+                        Access::Unlock => {
+                            left = steps[i].value;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                let mut notes = Vec::new();
+                if found != 0 {
+                    notes.push(format!("finds {found}: a change half done"));
+                }
+                if ![found, found + n, found - n].contains(&left) {
+                    let stale = last_read[column]
+                        .filter(|(value, _)| [value + n, value - n].contains(&left));
+                    notes.push(match stale {
+                        Some((value, at)) => format!(
+                            "overwrites {found} with {}, from the {value} read at step {at}: an \
+                             update is lost",
+                            sum(value, left)
+                        ),
+                        None => format!("overwrites {found}: an update is lost"),
+                    });
+                }
+                balance = left;
+                let text = if read && left == found {
+                    last_read[column] = Some((found, row));
+                    format!("lock, reads {found}, unlock")
+                } else {
+                    format!("lock, {found} -> {left}, unlock")
+                };
+                let note = match notes.is_empty() {
+                    true => String::new(),
+                    false => format!("  <- {}", notes.join("; ")),
+                };
+                (text, note)
+            }
         };
-        let mut line = format!("{:>4}  ", number + 1);
-        line += &" ".repeat(WIDTH * column);
-        line += &format!("{text:<width$}", width = WIDTH * (THREADS.len() - column));
-        writeln!(out, "{line}{balance}{note}").unwrap();
+        rows.push(Row {
+            column,
+            text,
+            balance,
+            note,
+        });
+        i += 1;
     }
-    write!(
-        out,
-        "final balance: {final_balance} (the Python's comment says it should be 0)"
-    )
+    rows
+}
+
+/// A column per thread, the balance after each step, and the lost updates called out; the final
+/// balance last, when the execution got that far.
+fn timeline(steps: &[Step], final_balance: Option<i64>) -> String {
+    let rows = rows(steps);
+    // 22 columns fit every step of the passing models; a longer step widens both columns.
+    let width = rows
+        .iter()
+        .map(|row| row.text.chars().count() + 2)
+        .chain([22])
+        .max()
+        .unwrap_or(22);
+    let mut out = String::new();
+    let mut header = format!("{:>4}  ", "step");
+    for (name, n) in THREADS {
+        header += &format!("{:<width$}", format!("{name} (n={n})"));
+    }
+    writeln!(out, "{header}balance").unwrap();
+    for (number, row) in rows.iter().enumerate() {
+        let mut line = format!("{:>4}  ", number + 1);
+        line += &" ".repeat(width * row.column);
+        line += &format!(
+            "{:<room$}",
+            row.text,
+            room = width * (THREADS.len() - row.column)
+        );
+        writeln!(out, "{line}{}{}", row.balance, row.note).unwrap();
+    }
+    match final_balance {
+        Some(balance) => write!(
+            out,
+            "final balance: {balance} (the Python's comment says it should be 0)"
+        ),
+        None => write!(out, "(the execution stopped here)"),
+    }
     .unwrap();
     out
 }
@@ -347,17 +529,21 @@ fn timeline(steps: &[Step], final_balance: i64) -> String {
 /// Every final balance of the two threads' read and write steps in every sequentially consistent
 /// interleaving, by brute force, independently of the lesson code: each thread runs
 /// `read; write read + n; read; write read - n` per iteration, straight from the Python's two
-/// lines. Returns the balances and the number of interleavings enumerated.
-fn oracle(iterations: u64) -> (BTreeSet<i64>, u64) {
+/// lines. Returns the balances, the number of interleavings enumerated, and for each balance the
+/// first interleaving found that ends there (its steps, as the facade would record them).
+fn oracle(iterations: u64) -> (BTreeSet<i64>, u64, BTreeMap<i64, Vec<Step>>) {
     struct Search {
         steps: u64,
-        n: [i64; 2],
-        balances: BTreeSet<i64>,
+        path: Vec<Step>,
+        witnesses: BTreeMap<i64, Vec<Step>>,
         interleavings: u64,
     }
     fn go(search: &mut Search, done: [u64; 2], read: [i64; 2], balance: i64) {
         if done == [search.steps; 2] {
-            search.balances.insert(balance);
+            search
+                .witnesses
+                .entry(balance)
+                .or_insert_with(|| search.path.clone());
             search.interleavings += 1;
             return;
         }
@@ -366,34 +552,55 @@ fn oracle(iterations: u64) -> (BTreeSet<i64>, u64) {
                 continue;
             }
             let (mut done, mut read, mut balance) = (done, read, balance);
-            match done[thread] % 4 {
+            let (name, n) = THREADS[thread];
+            let access = match done[thread] % 4 {
                 // balance = balance + n: read, then write
-                0 => read[thread] = balance,
-                1 => balance = read[thread] + search.n[thread],
+                0 => {
+                    read[thread] = balance;
+                    Access::Load
+                }
+                1 => {
+                    balance = read[thread] + n;
+                    Access::Store
+                }
                 // balance = balance - n: read, then write
-                2 => read[thread] = balance,
-                _ => balance = read[thread] - search.n[thread],
-            }
+                2 => {
+                    read[thread] = balance;
+                    Access::Load
+                }
+                _ => {
+                    balance = read[thread] - n;
+                    Access::Store
+                }
+            };
             done[thread] += 1;
+            search.path.push(Step {
+                thread: name.to_string(),
+                access,
+                value: balance,
+            });
             go(search, done, read, balance);
+            search.path.pop();
         }
     }
     let mut search = Search {
         steps: 4 * iterations,
-        n: [5, 8],
-        balances: BTreeSet::new(),
+        path: Vec::new(),
+        witnesses: BTreeMap::new(),
         interleavings: 0,
     };
     go(&mut search, [0, 0], [0, 0], 0);
-    (search.balances, search.interleavings)
+    let balances = search.witnesses.keys().copied().collect();
+    (balances, search.interleavings, search.witnesses)
 }
 
 /// Proof 2 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
-/// `compare` is another search, run only to report what it misses. Both searches count in the
-/// model's `executions`; each one's own count is reported with what it reached.
-fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, loom::model::Builder)) {
-    let (name, described, search) = compare;
-    let (expected, interleavings) = oracle(iterations);
+/// `compare` is another search, run only to report what it misses (reported under the figure
+/// `<key>-search`). Both searches count in the model's `executions`; each one's own count is
+/// reported with what it reached.
+fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
+    let (key, described, search) = compare;
+    let (expected, interleavings, witnesses) = oracle(iterations);
     let exploration = Exploration::start(&format!(
         "without the lock, the reachable balances are exactly the oracle's ({}; preemption bound \
          {PINNED_BOUND}, then {described} to report what it misses)",
@@ -404,15 +611,30 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, loom::model::
         counter.execution();
         counter.executions()
     };
+    // Whatever a search misses, it must never invent a balance no interleaving gives: checked in
+    // each execution, so the one that does is shown.
+    let possible = expected.clone();
+    let interleaving_gives = move |balance: i64, _: &[Step]| match possible.contains(&balance) {
+        true => Ok(()),
+        false => Err(format!(
+            "without the lock, this execution ended at {balance}, which no interleaving gives"
+        )),
+    };
     let reachable = final_balances(
         &[bounded_search(PINNED_BOUND)],
         Variant::Unlocked,
         iterations,
         count.clone(),
-        any_balance,
+        interleaving_gives.clone(),
     );
     let pinned = exploration.executions();
-    let seen = final_balances(&[search], Variant::Unlocked, iterations, count, any_balance);
+    let seen = final_balances(
+        &[search],
+        Variant::Unlocked,
+        iterations,
+        count,
+        interleaving_gives,
+    );
     let compared = exploration.executions() - pinned;
     exploration.finish();
 
@@ -435,7 +657,7 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, loom::model::
     );
     let missed: BTreeSet<i64> = expected.difference(&seen).copied().collect();
     figures::report(
-        &format!("{name}-search"),
+        &format!("{key}-search"),
         format!(
             "{compared} executions, {} of {} balances, missed {}",
             seen.len(),
@@ -443,12 +665,17 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, loom::model::
             show(&missed)
         ),
     );
-    // Whatever a search misses, it must never invent a balance no interleaving gives.
-    assert!(
-        seen.is_subset(&expected),
-        "{name} search saw {}",
-        show(&seen)
-    );
+    // A balance some interleaving gives and loom never reached: the oracle's interleaving for it.
+    if let Some(balance) = expected.difference(&reachable).next() {
+        panic!(
+            "without the lock, loom (preemption bound {PINNED_BOUND}) reached {}, not all of the \
+             oracle's {}: no execution ended at {balance}\n\n\
+             counterexample: the oracle's interleaving that ends at {balance}, step by step:\n{}",
+            show(&reachable),
+            show(&expected),
+            timeline(&witnesses[balance], Some(*balance))
+        );
+    }
     assert_eq!(reachable, expected);
 }
 
@@ -456,10 +683,10 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, loom::model::
 /// those of every sequentially consistent interleaving (the oracle): 7 balances over 70
 /// interleavings. Also reports what loom's default search reaches: it misses 8.
 ///
-/// Fails if `unlocked::change_it` changes how it reads and writes. Tried: its first line as
-/// `balance.fetch_add(n, SeqCst)` (one atomic step, the second line unchanged): loom then
-/// reaches `{-8, -5, 0, 5, 8}`, the `assert_eq!` fails (-3 and 3 are missing). Both lines as
-/// `fetch_add`/`fetch_sub`: it reaches only `{0}`.
+/// Fails if `unlocked::change_it` changes how it reads and writes: on `fetch-add` (both lines one
+/// atomic step) loom reaches only `{0}`; with only the first line as `fetch_add`, it reaches
+/// `{-8, -5, 0, 5, 8}` (-3 and 3 are missing). Each failure shows the oracle's interleaving for a
+/// balance loom did not reach.
 #[test]
 fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_1_iteration() {
     without_the_lock_exactly(1, ("default", "the default search", default_search()));
@@ -468,8 +695,7 @@ fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_1_iteration()
 /// Proof 2, 2 iterations per thread: as above, 23 balances over 12 870 interleavings. Also
 /// reports what a search with preemption bound 2 reaches: it misses 8 of them.
 ///
-/// Fails as above. Tried the same two changes: loom reaches 12 of the 23 balances with the first
-/// line as `fetch_add`, only `{0}` with both lines atomic.
+/// Fails as above (on `fetch-add`, loom reaches only `{0}`).
 #[test]
 fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_2_iterations() {
     without_the_lock_exactly(2, ("bound-2", "preemption bound 2", bounded_search(2)));
@@ -494,7 +720,7 @@ fn comparison_default_search_behind_a_start_gate() {
     let seen = Arc::new(Mutex::new(BTreeSet::new()));
     let collected = Arc::clone(&seen);
     let counter = exploration.clone();
-    default_search().check(move || {
+    default_search().1.check(move || {
         counter.execution();
         let balance = LoomArc::new(AtomicI64::new(0));
         let gate = LoomArc::new((LoomMutex::new(0), LoomCondvar::new()));
@@ -525,7 +751,7 @@ fn comparison_default_search_behind_a_start_gate() {
         collected.lock().unwrap().insert(balance);
     });
     exploration.finish();
-    let (expected, _) = oracle(1);
+    let (expected, _, _) = oracle(1);
     let seen = seen.lock().unwrap();
     let missed: BTreeSet<i64> = expected.difference(&seen).copied().collect();
     figures::report(
