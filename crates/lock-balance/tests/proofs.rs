@@ -82,6 +82,7 @@ fn final_balances(
     iterations: u64,
     count: impl Fn() -> u64 + Clone + Send + Sync + 'static,
     check: impl Fn(i64, &[Step]) -> Result<(), String> + Clone + Send + Sync + 'static,
+    half_done: bool,
 ) -> BTreeSet<i64> {
     // A std Mutex: invisible to loom, it collects across executions; it is only locked after the
     // loom threads are joined, never across a loom operation.
@@ -102,13 +103,13 @@ fn final_balances(
                 Ok(balance) => balance,
                 Err(failures) => panic!(
                     "a thread failed: {failures:?}\n\n{}",
-                    schedule(execution, &name, &steps, None)
+                    schedule(execution, &name, &steps, None, half_done)
                 ),
             };
             if let Err(what) = check(balance, &steps) {
                 panic!(
                     "{what}\n\n{}",
-                    schedule(execution, &name, &steps, Some(balance))
+                    schedule(execution, &name, &steps, Some(balance), half_done)
                 );
             }
             seen.lock().unwrap().insert(balance);
@@ -118,10 +119,18 @@ fn final_balances(
 }
 
 /// The counterexample block every failing model prints (xtask looks for its first line).
-fn schedule(execution: u64, search: &str, steps: &[Step], final_balance: Option<i64>) -> String {
+/// With `half_done`, a thread that takes the lock and finds another thread's change half done is
+/// called out too (proof 3's property).
+fn schedule(
+    execution: u64,
+    search: &str,
+    steps: &[Step],
+    final_balance: Option<i64>,
+    half_done: bool,
+) -> String {
     format!(
         "counterexample: execution {execution} ({search}), step by step:\n{}",
-        timeline(steps, final_balance)
+        timeline(steps, final_balance, half_done)
     )
 }
 
@@ -191,6 +200,7 @@ fn with_the_lock(iterations: u64) {
             counter.executions()
         },
         ends_at_zero,
+        false,
     );
     exploration.finish();
     figures::report("reachable", show(&balances));
@@ -252,6 +262,7 @@ fn with_the_lock_every_thread_finds_the_balance_at_zero() {
             counter.executions()
         },
         finds_zero_at_every_lock,
+        true,
     );
     exploration.finish();
     figures::report("reachable", show(&balances));
@@ -286,7 +297,7 @@ fn without_the_lock_an_update_can_be_lost() {
         let balance = result.unwrap_or_else(|failures| {
             panic!(
                 "a thread failed: {failures:?}\n\n{}",
-                schedule(execution, &name, &steps, None)
+                schedule(execution, &name, &steps, None, false)
             )
         });
         collected.lock().unwrap().push((balance, steps));
@@ -306,7 +317,13 @@ fn without_the_lock_an_update_can_be_lost() {
         panic!(
             "no lost update found: all {} executions ended at 0\n\n{}",
             runs.len(),
-            schedule(number as u64 + 1, "default search", steps, Some(*balance))
+            schedule(
+                number as u64 + 1,
+                "default search",
+                steps,
+                Some(*balance),
+                false
+            )
         );
     }
 
@@ -333,7 +350,7 @@ fn without_the_lock_an_update_can_be_lost() {
         .filter(|(balance, _)| *balance != 0)
         .min_by_key(|(_, steps)| switches(steps))
         .expect("a lost update in timeline order");
-    figures::report("timeline", timeline(&fewest.1, Some(fewest.0)));
+    figures::report("timeline", timeline(&fewest.1, Some(fewest.0), false));
 }
 
 /// One execution: its final balance and its steps.
@@ -389,12 +406,14 @@ fn sum(from: i64, to: i64) -> String {
 
 /// The rows of the two lesson threads' steps: a load or a store is one row; everything a thread
 /// did while holding the lock (take it, read, release it) is one row, `lock: found -> left`.
-fn rows(steps: &[Step]) -> Vec<Row> {
+fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
     let steps: Vec<&Step> = thread_steps(steps).collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut balance = 0;
     // What each thread last read, and on which row: the value its next write is computed from.
     let mut last_read: [Option<(i64, usize)>; THREADS.len()] = [None; THREADS.len()];
+    // The thread that last changed the balance.
+    let mut last_writer = None;
     let mut i = 0;
     while i < steps.len() {
         let step = steps[i];
@@ -405,6 +424,7 @@ fn rows(steps: &[Step]) -> Vec<Row> {
         let n = THREADS[column].1;
         let row = rows.len() + 1;
         let (text, note) = match step.access {
+            // (A read or a release outside a lock section cannot happen: read as a load.)
             Access::Load | Access::Read | Access::Unlock => {
                 last_read[column] = Some((step.value, row));
                 (format!("reads {}", step.value), String::new())
@@ -417,6 +437,7 @@ fn rows(steps: &[Step]) -> Vec<Row> {
                     format!("  <- overwrites {balance}: an update is lost")
                 };
                 balance = step.value;
+                last_writer = Some(column);
                 (format!("writes {}", sum(read, step.value)), note)
             }
             Access::FetchAdd(change) => {
@@ -448,8 +469,9 @@ fn rows(steps: &[Step]) -> Vec<Row> {
                     }
                 }
                 let mut notes = Vec::new();
-                if found != 0 {
-                    notes.push(format!("finds {found}: a change half done"));
+                if half_done && found != 0 && last_writer != Some(column) {
+                    let writer = last_writer.map_or("another thread", |w| THREADS[w].0);
+                    notes.push(format!("finds {found}: {writer}'s change_it half done"));
                 }
                 if ![found, found + n, found - n].contains(&left) {
                     let stale = last_read[column]
@@ -462,6 +484,9 @@ fn rows(steps: &[Step]) -> Vec<Row> {
                         ),
                         None => format!("overwrites {found}: an update is lost"),
                     });
+                }
+                if left != found {
+                    last_writer = Some(column);
                 }
                 balance = left;
                 let text = if read && left == found {
@@ -490,8 +515,8 @@ fn rows(steps: &[Step]) -> Vec<Row> {
 
 /// A column per thread, the balance after each step, and the lost updates called out; the final
 /// balance last, when the execution got that far.
-fn timeline(steps: &[Step], final_balance: Option<i64>) -> String {
-    let rows = rows(steps);
+fn timeline(steps: &[Step], final_balance: Option<i64>, half_done: bool) -> String {
+    let rows = rows(steps, half_done);
     // 22 columns fit every step of the passing models; a longer step widens both columns.
     let width = rows
         .iter()
@@ -626,6 +651,7 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
         iterations,
         count.clone(),
         interleaving_gives.clone(),
+        false,
     );
     let pinned = exploration.executions();
     let seen = final_balances(
@@ -634,6 +660,7 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
         iterations,
         count,
         interleaving_gives,
+        false,
     );
     let compared = exploration.executions() - pinned;
     exploration.finish();
@@ -673,7 +700,7 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
              counterexample: the oracle's interleaving that ends at {balance}, step by step:\n{}",
             show(&reachable),
             show(&expected),
-            timeline(&witnesses[balance], Some(*balance))
+            timeline(&witnesses[balance], Some(*balance), false)
         );
     }
     assert_eq!(reachable, expected);
