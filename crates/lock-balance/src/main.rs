@@ -7,6 +7,10 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 use lock_balance::{ITERATIONS, Mode, Options, Variant};
 
+// Every lesson's numeric flags share one parser, and so one message for a bad number: see the file.
+#[path = "../../whole_number.rs"]
+mod whole_number;
+
 /// The most `change_it` calls per thread. 100 million take 3 to 6 seconds with the lock (release
 /// build, 2 cores, measured); a bigger value is more likely a slip than a wish to wait.
 const MAX_ITERATIONS: u64 = 100_000_000;
@@ -25,8 +29,8 @@ const MAX_CALLS: u64 = 1_000_000_000;
 struct Args {
     /// How many times each thread calls change_it (1 to 100000000; with --trials, iterations
     /// times trials at most 1000000000).
-    #[arg(long, value_name = "N", default_value_t = ITERATIONS,
-          value_parser = clap::value_parser!(u64).range(1..=MAX_ITERATIONS))]
+    #[arg(long, value_name = "N", default_value_t = ITERATIONS, allow_hyphen_values = true,
+          value_parser = whole_number::in_range(1..=MAX_ITERATIONS))]
     iterations: u64,
 
     /// Run without the lock: the balance is an atomic, read then written in two separate steps,
@@ -36,8 +40,8 @@ struct Args {
 
     /// Repeat the experiment T times (1 to 10000), each from 0, and print how often each final
     /// balance came out, instead of one balance.
-    #[arg(long, value_name = "T",
-          value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS))]
+    #[arg(long, value_name = "T", allow_hyphen_values = true,
+          value_parser = whole_number::in_range(1..=MAX_TRIALS))]
     trials: Option<u64>,
 
     /// Start from this balance instead of 0 (any i64). Near i64::MAX (9223372036854775807) a
@@ -49,7 +53,8 @@ struct Args {
         long,
         value_name = "BALANCE",
         default_value_t = 0,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
+        value_parser = whole_number::in_range(i64::MIN..=i64::MAX),
         conflicts_with = "trials"
     )]
     start_balance: i64,

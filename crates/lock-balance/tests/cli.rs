@@ -53,7 +53,7 @@ fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
 fn iterations_0_is_refused_in_the_chapters_words() {
     assert_usage_error_as_in_the_chapter(
         &["--iterations", "0"],
-        "error: invalid value '0' for '--iterations <N>': 0 is not in 1..=100000000\n\
+        "error: invalid value '0' for '--iterations <N>': expected a whole number in 1..=100000000\n\
          \n\
          For more information, try '--help'.\n",
     );
@@ -69,6 +69,90 @@ fn iterations_out_of_range_is_a_usage_error_naming_the_flag_and_range() {
         assert_usage_error(
             &["--iterations", bad],
             &["--iterations <N>", "1..=100000000"],
+        );
+    }
+}
+
+/// Every numeric flag refuses anything but a whole number in its range with the same message,
+/// which gives the range: a negative number, an exponent, underscores, an empty value, a number
+/// too big for the flag's type or out of its range.
+#[test]
+fn a_bad_number_is_refused_with_the_flags_range() {
+    let too_big_for_u64 = "18446744073709551616";
+    let flags = [
+        (
+            "--iterations <N>",
+            "1..=100000000",
+            vec![
+                "-5",
+                "1e5",
+                "100_000",
+                "",
+                "0",
+                "100000001",
+                too_big_for_u64,
+                "-100_000",
+            ],
+        ),
+        (
+            "--trials <T>",
+            "1..=10000",
+            vec![
+                "-5",
+                "1e5",
+                "100_000",
+                "",
+                "0",
+                "10001",
+                too_big_for_u64,
+                "-100_000",
+            ],
+        ),
+        (
+            "--start-balance <BALANCE>",
+            "-9223372036854775808..=9223372036854775807",
+            vec![
+                "1e5",
+                "100_000",
+                "",
+                "-1e5",
+                "9223372036854775808",
+                "-9223372036854775809",
+            ],
+        ),
+    ];
+    for (flag, range, values) in flags {
+        let (name, _) = flag.split_once(' ').unwrap();
+        for value in values {
+            let output = lock_balance(&[name, value]);
+            assert_eq!(
+                stderr(&output),
+                format!(
+                    "error: invalid value '{value}' for '{flag}': expected a whole number in \
+                     {range}\n\nFor more information, try '--help'.\n"
+                )
+            );
+            assert_eq!(output.status.code(), Some(2), "{name} {value:?}");
+            assert!(output.stdout.is_empty(), "{name} {value:?}");
+        }
+    }
+}
+
+/// Negative numbers included; near the top, far enough below `i64::MAX` (8, the most one thread
+/// adds under the lock) not to overflow.
+#[test]
+fn any_i64_is_a_start_balance() {
+    for start in ["-5", "-9223372036854775808", "9223372036854775799"] {
+        let output = lock_balance(&["--start-balance", start, "--iterations", "1"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{start}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            format!("{start}\n")
         );
     }
 }
@@ -133,27 +217,6 @@ fn one_run_without_the_lock_prints_the_balance_and_a_note() {
                 time; try --trials 20, and see the proof: cargo xtask prove lock-balance\n";
     assert_eq!(stderr(&output), note);
     assert!(CHAPTER.contains(note), "the chapter quotes the note");
-}
-
-/// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
-/// reported, with exit status 1; `print!` would panic instead (exit status 101).
-#[cfg(target_os = "linux")]
-#[test]
-fn a_stdout_that_cannot_be_written_is_reported() {
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full opens");
-    let output = Command::new(env!("CARGO_BIN_EXE_lock-balance"))
-        .args(["--iterations", "10"])
-        .stdout(full)
-        .output()
-        .expect("the binary runs");
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        stderr(&output),
-        "error: could not write to stdout: No space left on device (os error 28)\n"
-    );
 }
 
 #[test]
@@ -263,5 +326,42 @@ fn help_states_the_ranges() {
         "cargo xtask prove lock-balance",
     ] {
         assert!(help.contains(part), "{part:?} not in {help}");
+    }
+}
+
+/// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`. Linux only:
+/// `/dev/full`, and the messages of its errno.
+#[cfg(target_os = "linux")]
+mod failing_stdout {
+    use std::fs::OpenOptions;
+    use std::process::Command;
+
+    use pretty_assertions::assert_eq;
+
+    use super::stderr;
+
+    /// How many times each run is repeated: its exit status must be the same each time.
+    const TRIES: usize = 20;
+
+    /// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
+    /// reported, with exit status 1; `print!` would panic instead (exit status 101).
+    #[test]
+    fn a_stdout_that_cannot_be_written_is_reported() {
+        for _ in 0..TRIES {
+            let full = OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("/dev/full opens");
+            let output = Command::new(env!("CARGO_BIN_EXE_lock-balance"))
+                .args(["--iterations", "10"])
+                .stdout(full)
+                .output()
+                .expect("the binary runs");
+            assert_eq!(
+                stderr(&output),
+                "error: could not write to stdout: No space left on device (os error 28)\n"
+            );
+            assert_eq!(output.status.code(), Some(1));
+        }
     }
 }

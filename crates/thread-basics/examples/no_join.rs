@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use thread_basics::{Sink, say_ended, say_running, start, sync::Arc};
 
-fn main() {
+// A failed line ends `main` with `Err`: the example is about `join`, not about reporting it.
+fn main() -> io::Result<()> {
     let out = Arc::new(Sink::new(io::stdout()));
     // print('thread %s is running...' % threading.current_thread().name)
-    say_running(&out);
+    say_running(&out)?;
     // t = threading.Thread(target=loop, name='LoopThread')
     // t.start()
     let t = start(&out, 5, Duration::from_millis(100));
@@ -20,6 +21,7 @@ fn main() {
     drop(t);
     std::thread::sleep(Duration::from_millis(150));
     // print('thread %s ended.' % threading.current_thread().name)
-    say_ended(&out);
+    say_ended(&out)?;
     // Returning from main ends the process, LoopThread included.
+    Ok(())
 }

@@ -14,6 +14,9 @@
 //! - There is no separate `start()`: spawning starts the thread.
 //! - `join` returns a `Result`: `Err` carries the panic of the thread joined (see [`Panicked`]).
 //!   Python's `join()` returns `None` whether the thread raised or not.
+//! - A failed `print` (stdout a closed pipe, a full disk) is an `io::Error` each thread must
+//!   handle, where Python raises: the main thread returns it from [`run`] as [`RunError::Print`],
+//!   `LoopThread` panics with it, and that panic reaches `join` (see [`start`]).
 //! - Without a `join`, Rust does not wait: when `main` returns the process exits and a still
 //!   running `LoopThread` dies mid-count. Python waits for every non-daemon thread at exit.
 //!
@@ -24,7 +27,7 @@ pub mod sync;
 
 use std::any::Any;
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use sync::{Arc, Mutex, thread};
@@ -54,18 +57,14 @@ impl<W: Write> Sink<W> {
     /// Python's `print(line)`: writes `line` and a newline, and flushes, so a learner sees each
     /// tick arrive when it happens.
     ///
-    /// # Panics
-    /// If the write fails (say, stdout is a closed pipe), as `println!` does.
-    pub fn print(&self, line: &str) {
-        let written = {
-            // Poisoned only if a holder panicked, and the panic below comes after the release.
-            let mut out = self.out.lock().unwrap();
-            out.write_all(format!("{line}\n").as_bytes())
-                .and_then(|()| out.flush())
-        };
-        if let Err(error) = written {
-            panic!("failed printing a line: {error}");
-        }
+    /// # Errors
+    /// If the write or the flush fails (say, stdout is a closed pipe, or `/dev/full`). Not a panic,
+    /// as `println!` would make it: each thread decides what a failed line means for it.
+    pub fn print(&self, line: &str) -> io::Result<()> {
+        // Poisoned only if a holder panicked, and nothing here panics while holding it.
+        let mut out = self.out.lock().unwrap();
+        out.write_all(format!("{line}\n").as_bytes())?;
+        out.flush()
     }
 }
 
@@ -91,19 +90,29 @@ fn current_name() -> String {
 }
 
 /// `print('thread %s is running...' % threading.current_thread().name)`: both threads say it.
-pub fn say_running<W: Write>(out: &Sink<W>) {
-    out.print(&format!("thread {} is running...", current_name()));
+///
+/// # Errors
+/// If the line cannot be written: see [`Sink::print`].
+pub fn say_running<W: Write>(out: &Sink<W>) -> io::Result<()> {
+    out.print(&format!("thread {} is running...", current_name()))
 }
 
 /// `print('thread %s ended.' % threading.current_thread().name)`: both threads say it.
-pub fn say_ended<W: Write>(out: &Sink<W>) {
-    out.print(&format!("thread {} ended.", current_name()));
+///
+/// # Errors
+/// If the line cannot be written: see [`Sink::print`].
+pub fn say_ended<W: Write>(out: &Sink<W>) -> io::Result<()> {
+    out.print(&format!("thread {} ended.", current_name()))
 }
 
 /// `def loop():` the new thread's code. `ticks` is the Python's 5; `interval` its one second.
-pub fn loop_<W: Write>(out: &Sink<W>, ticks: u64, interval: Duration) {
+///
+/// # Errors
+/// The first line that cannot be written ends the loop, as the exception from a failed `print`
+/// ends Python's.
+pub fn loop_<W: Write>(out: &Sink<W>, ticks: u64, interval: Duration) -> io::Result<()> {
     // print('thread %s is running...' % threading.current_thread().name)
-    say_running(out);
+    say_running(out)?;
     // n = 0
     let mut n = 0;
     // while n < 5:
@@ -111,18 +120,23 @@ pub fn loop_<W: Write>(out: &Sink<W>, ticks: u64, interval: Duration) {
         // n = n + 1
         n += 1;
         // print('thread %s >>> %s' % (threading.current_thread().name, n))
-        out.print(&format!("thread {} >>> {n}", current_name()));
+        out.print(&format!("thread {} >>> {n}", current_name()))?;
         // time.sleep(1)
         sync::sleep(interval);
     }
     // print('thread %s ended.' % threading.current_thread().name)
-    say_ended(out);
+    say_ended(out)
 }
 
 /// `t = threading.Thread(target=loop, name='LoopThread')` then `t.start()`: in Rust one step.
 ///
 /// `thread::spawn` cannot name a thread; `thread::Builder` can. The thread gets its own handle on
 /// the sink, since it may outlive this call.
+///
+/// A line `LoopThread` cannot write ends it with a panic, `failed printing a line: <why>`: the
+/// thread's counterpart of the Python exception that ends a thread, and what [`join`] is there to
+/// catch. (The thread could return the error instead; the panic keeps `loop`'s shape, a target
+/// that returns nothing, and shows what `join` does with a thread that died.)
 ///
 /// # Panics
 /// If the OS refuses a new thread, as `thread::spawn` does (and Python's `start()` raises).
@@ -134,7 +148,11 @@ pub fn start<W: Write + Send + 'static>(
     let out = Arc::clone(out);
     thread::Builder::new()
         .name(LOOP_THREAD.to_owned())
-        .spawn(move || loop_(&out, ticks, interval))
+        .spawn(move || {
+            if let Err(error) = loop_(&out, ticks, interval) {
+                panic!("failed printing a line: {error}");
+            }
+        })
         .expect("failed to spawn thread")
 }
 
@@ -153,23 +171,71 @@ pub fn join(t: thread::JoinHandle<()>) -> Result<(), Panicked> {
 /// The whole program: the main thread's four lines of Python.
 ///
 /// # Errors
-/// [`Panicked`] if `LoopThread` panicked; the main thread then does not claim it ended.
+/// [`RunError::Print`] if one of the main thread's own lines cannot be written (the first: then
+/// `LoopThread` is never started); [`RunError::Panicked`] if `LoopThread` panicked, and the main
+/// thread then does not claim it ended.
 pub fn run<W: Write + Send + 'static>(
     out: &Arc<Sink<W>>,
     ticks: u64,
     interval: Duration,
-) -> Result<(), Panicked> {
+) -> Result<(), RunError> {
     // print('thread %s is running...' % threading.current_thread().name)
-    say_running(out);
+    say_running(out)?;
     // t = threading.Thread(target=loop, name='LoopThread')
     // t.start()
     let t = start(out, ticks, interval);
     // t.join(): before the last line, which is the point of the lesson.
     join(t)?;
     // print('thread %s ended.' % threading.current_thread().name)
-    say_ended(out);
+    say_ended(out)?;
     Ok(())
 }
+
+/// Why [`run`] stopped before its last line.
+#[derive(Debug)]
+pub enum RunError {
+    /// The main thread could not write one of its own lines.
+    Print {
+        /// The main thread's name, as [`name_of`] prints it.
+        thread: String,
+        /// Why the write failed.
+        source: io::Error,
+    },
+    /// `LoopThread` panicked: `join` returned `Err`.
+    Panicked(Panicked),
+}
+
+/// Lets `run` write `say_running(out)?`, as Python lets the exception of a failed `print` go up.
+impl From<io::Error> for RunError {
+    fn from(source: io::Error) -> Self {
+        RunError::Print {
+            thread: current_name(),
+            source,
+        }
+    }
+}
+
+impl From<Panicked> for RunError {
+    fn from(panicked: Panicked) -> Self {
+        RunError::Panicked(panicked)
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // Worded like the panic's own message, so both failures read alike on stderr.
+            RunError::Print { thread, source } => {
+                write!(f, "thread '{thread}' failed printing a line: {source}")
+            }
+            RunError::Panicked(panicked) => panicked.fmt(f),
+        }
+    }
+}
+
+/// No `source()`: the message already ends with the cause, and a report that walks the chain
+/// would print it twice.
+impl std::error::Error for RunError {}
 
 /// A joined thread panicked: which thread, and its panic message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,10 @@ use std::time::Duration;
 use clap::Parser;
 use thread_basics::{Sink, run, sync::Arc};
 
+// Every lesson's numeric flags share one parser, and so one message for a bad number: see the file.
+#[path = "../../whole_number.rs"]
+mod whole_number;
+
 /// Accepted `--ticks`: 0 is Python's `while n < 0` (the thread starts and ends at once); the cap
 /// only catches typos, since at the default interval 1000 ticks already take 17 minutes.
 const TICKS: RangeInclusive<u64> = 0..=1000;
@@ -22,48 +26,31 @@ const INTERVAL_MS: RangeInclusive<u64> = 0..=10_000;
 /// with a pause after each tick, waits for it to finish, and says it ended. If `LoopThread`
 /// panics, `join` reports it, and the program exits with status 1 instead of claiming it ended.
 #[derive(Parser)]
-#[command(version, about, long_about)]
+#[command(version, about, long_about, after_help = AFTER_HELP)]
 struct Cli {
     /// How many ticks LoopThread prints (the Python's 5) [accepted: 0..=1000]
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = ticks, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", default_value_t = 5, allow_hyphen_values = true,
+          value_parser = whole_number::in_range(TICKS))]
     ticks: u64,
 
     /// The pause after each tick, in milliseconds (the Python's `time.sleep(1)`) [accepted: 0..=10000]
-    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = interval_ms, allow_negative_numbers = true)]
+    #[arg(long, value_name = "MS", default_value_t = 1000, allow_hyphen_values = true,
+          value_parser = whole_number::in_range(INTERVAL_MS))]
     interval_ms: u64,
 }
 
-fn ticks(value: &str) -> Result<u64, String> {
-    in_range(value, TICKS)
-}
-
-fn interval_ms(value: &str) -> Result<u64, String> {
-    in_range(value, INTERVAL_MS)
-}
-
-/// Any rejected value, not a number or out of range, gets the same message: what is accepted.
-/// (clap adds the flag's name in front of it.)
-fn in_range(value: &str, accepted: RangeInclusive<u64>) -> Result<u64, String> {
-    value
-        .parse()
-        .ok()
-        .filter(|n| accepted.contains(n))
-        .ok_or_else(|| {
-            format!(
-                "expected a whole number in {}..={}",
-                accepted.start(),
-                accepted.end()
-            )
-        })
-}
+const AFTER_HELP: &str = "\
+Exit status: 0 when both threads printed all their lines; 1 when LoopThread panicked or a line \
+could not be written (say, stdout is a closed pipe), with an `error:` line on stderr naming the \
+thread; 2 for a usage error.";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Arc::new(Sink::new(io::stdout()));
     match run(&out, cli.ticks, Duration::from_millis(cli.interval_ms)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(panicked) => {
-            eprintln!("error: {panicked}");
+        Err(failed) => {
+            eprintln!("error: {failed}");
             ExitCode::FAILURE
         }
     }

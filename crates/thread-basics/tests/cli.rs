@@ -1,9 +1,8 @@
-//! The real binary: its transcript on the process's real main thread, its flags, and a
-//! `LoopThread` whose stdout fails.
+//! The real binary: its transcript on the process's real main thread, its flags, and a stdout
+//! that fails, in the main thread or in `LoopThread`.
 #![cfg(not(loom))]
 
-use std::fs::{self, File};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
@@ -34,13 +33,33 @@ fn invalid_values_exit_2_naming_the_flag_and_the_range() {
             "--ticks",
             "<N>",
             "0..=1000",
-            ["1001", "-1", "abc", "", "2.5"],
+            [
+                "1001",
+                "-1",
+                "-5",
+                "1e5",
+                "100_000",
+                "",
+                "abc",
+                "2.5",
+                "18446744073709551616",
+            ],
         ),
         (
             "--interval-ms",
             "<MS>",
             "0..=10000",
-            ["10001", "-1", "1s", "", "0.5"],
+            [
+                "10001",
+                "-1",
+                "-5",
+                "1e5",
+                "100_000",
+                "",
+                "1s",
+                "0.5",
+                "18446744073709551616",
+            ],
         ),
     ];
     for (flag, value_name, range, values) in cases {
@@ -92,6 +111,9 @@ fn help_gives_the_ranges_and_defaults() {
         "--interval-ms <MS>",
         "0..=10000",
         "[default: 1000]",
+        "Exit status: 0 when both threads printed all their lines; 1 when LoopThread panicked or \
+         a line could not be written",
+        "2 for a usage error",
     ] {
         assert!(
             help.contains(expected),
@@ -100,35 +122,98 @@ fn help_gives_the_ranges_and_defaults() {
     }
 }
 
-/// Makes LoopThread's writes fail part way, deterministically, without a flag for it: stdout is a
-/// file and the shell caps the size of any file the process writes (`ulimit -f 1`: 512 or 1024
-/// bytes, depending on the shell), with the signal that cap sends ignored, so a write past the cap
-/// fails with EFBIG. The main thread's first line fits under the cap; with 100 ticks the output
-/// does not, so the failing write is always one of LoopThread's. Stderr is a pipe, which no such
-/// cap applies to.
-#[cfg(unix)]
-#[test]
-fn a_loop_thread_whose_stdout_fails_exits_1_naming_the_thread() {
-    let path = std::env::temp_dir().join(format!("thread-basics-cli-{}.out", std::process::id()));
-    let output = Command::new("sh")
-        .args(["-c", r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#, BIN])
-        .args(["--ticks", "100", "--interval-ms", "0"])
-        .stdout(Stdio::from(File::create(&path).unwrap()))
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap();
-    let stdout = fs::read_to_string(&path).unwrap();
-    fs::remove_file(&path).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
+/// A stdout that fails, each run repeated: `/dev/full` (the main thread's first line fails), a
+/// capped file (a line of `LoopThread` fails). A closed pipe is in `closed_pipe.rs`. Linux only:
+/// `/dev/full`, and the messages of its errnos.
+#[cfg(target_os = "linux")]
+mod failing_stdout {
+    use std::fs::{self, File, OpenOptions};
+    use std::process::{Command, Stdio};
 
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("error: thread 'LoopThread' panicked: failed printing a line: "),
-        "{stderr}"
-    );
-    assert!(stdout.starts_with("thread main is running...\nthread LoopThread is running...\n"));
-    assert!(
-        !stdout.contains("ended."),
-        "neither thread got to its last line:\n{stdout}"
-    );
+    use pretty_assertions::assert_eq;
+
+    use super::BIN;
+
+    /// How many times each run is repeated: its exit status must be the same each time.
+    const TRIES: usize = 20;
+
+    /// `/dev/full` as stdout: every write fails with "no space left", so the main thread's first
+    /// line does, before `LoopThread` is started. An `error:` line and status 1, never a panic
+    /// (status 101).
+    #[test]
+    fn a_stdout_that_is_full_exits_1_naming_the_main_thread() {
+        for _ in 0..TRIES {
+            let full = OpenOptions::new().write(true).open("/dev/full").unwrap();
+            let output = Command::new(BIN)
+                .args(["--interval-ms", "0"])
+                .stdout(full)
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(output.stderr).unwrap(),
+                "error: thread 'main' failed printing a line: No space left on device (os error 28)\n"
+            );
+            assert_eq!(output.status.code(), Some(1));
+        }
+    }
+
+    /// The panic hook's line, `thread 'LoopThread' (18473) panicked at crates/.../lib.rs:153:17:`,
+    /// with the thread id and the source location, which change from run to run or with the code,
+    /// elided.
+    fn elide_id_and_location(stderr: &str) -> String {
+        stderr
+            .lines()
+            .map(|line| match line.strip_prefix("thread '") {
+                Some(rest) if line.ends_with(':') && rest.contains("' (") => {
+                    let (name, _) = rest.split_once("' (").unwrap();
+                    format!("thread '{name}' (<id>) panicked at <file>:<line>:<column>:\n")
+                }
+                _ => format!("{line}\n"),
+            })
+            .collect()
+    }
+
+    /// Makes LoopThread's writes fail part way, deterministically, without a flag for it: stdout is
+    /// a file and the shell caps the size of any file the process writes (`ulimit -f 1`: 512 or
+    /// 1024 bytes, depending on the shell), with the signal that cap sends ignored, so a write past
+    /// the cap fails with EFBIG. The main thread's first line fits under the cap; with 100 ticks
+    /// the output does not, so the failing write is always one of LoopThread's. Stderr is a pipe,
+    /// which no such cap applies to.
+    ///
+    /// LoopThread's panic is reported twice, by design: by std's panic hook, as any panic is, and
+    /// by the program, from `join`'s `Err`, as the `error:` line.
+    #[test]
+    fn a_loop_thread_whose_stdout_fails_exits_1_naming_the_thread() {
+        let path =
+            std::env::temp_dir().join(format!("thread-basics-cli-{}.out", std::process::id()));
+        for _ in 0..TRIES {
+            let output = Command::new("sh")
+                .args(["-c", r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#, BIN])
+                .args(["--ticks", "100", "--interval-ms", "0"])
+                .stdout(Stdio::from(File::create(&path).unwrap()))
+                .env("RUST_BACKTRACE", "0")
+                .output()
+                .unwrap();
+            let stdout = fs::read_to_string(&path).unwrap();
+            let stderr = String::from_utf8(output.stderr).unwrap();
+
+            assert_eq!(
+                elide_id_and_location(&stderr),
+                "\n\
+                 thread 'LoopThread' (<id>) panicked at <file>:<line>:<column>:\n\
+                 failed printing a line: File too large (os error 27)\n\
+                 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
+                 error: thread 'LoopThread' panicked: failed printing a line: File too large (os error 27)\n"
+            );
+            assert_eq!(output.status.code(), Some(1), "{stderr}");
+            assert!(
+                stdout.starts_with("thread main is running...\nthread LoopThread is running...\n")
+            );
+            assert!(
+                !stdout.contains("ended."),
+                "neither thread got to its last line:\n{stdout}"
+            );
+        }
+        fs::remove_file(&path).unwrap();
+    }
 }

@@ -57,7 +57,7 @@ type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
 /// (Loom needs one execution: after `start`, the main thread's next step is `join`, so no two
 /// steps of the two threads touching the sink can be swapped.)
 ///
-/// Fails if, in `run` (src/lib.rs), `say_ended(out);` moves above `join(t)?;` (the learner's
+/// Fails if, in `run` (src/lib.rs), `say_ended(out)?;` moves above `join(t)?;` (the learner's
 /// mistake). Tried: failed in execution 1, "main's ended. is the last line": the last line was
 /// `thread LoopThread ended.`, not `thread <unnamed> ended.`. Also fails if `join(t)?;` becomes
 /// `drop(t);` (the thread detached, never joined). Tried: failed in execution 1, "LoopThread's
@@ -137,11 +137,11 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
         counter.execution();
         let out = Arc::new(Sink::new(Vec::new()));
         // print('thread %s is running...' % threading.current_thread().name)
-        say_running(&out);
+        say_running(&out).expect("a Vec<u8> takes every line");
         // t = threading.Thread(target=loop, name='LoopThread'); t.start()
         let t = start(&out, TICKS, Duration::ZERO);
         // THE MISTAKE: the main thread's last line, before t.join().
-        say_ended(&out);
+        say_ended(&out).expect("a Vec<u8> takes every line");
         // t.join()
         join(t).expect("LoopThread does not panic");
 

@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use pretty_assertions::assert_eq;
-use thread_basics::{LOOP_THREAD, Panicked, Sink, UNNAMED, join, loop_, run};
+use thread_basics::{LOOP_THREAD, Panicked, RunError, Sink, UNNAMED, join, loop_, run};
 
 /// `output.txt` without its `$ cargo run` line.
 fn expected_transcript() -> Vec<String> {
@@ -23,7 +23,7 @@ fn expected_transcript() -> Vec<String> {
 ///
 /// libtest runs each test on a thread named after the test, so a test that wants the binary's
 /// transcript must run the lesson on a thread named `main`, as the binary's main thread is.
-fn run_on_thread(name: Option<&str>, ticks: u64) -> (Result<(), Panicked>, Vec<String>) {
+fn run_on_thread(name: Option<&str>, ticks: u64) -> (Result<(), RunError>, Vec<String>) {
     let out = Arc::new(Sink::new(Vec::new()));
     let lesson_out = Arc::clone(&out);
     let mut builder = thread::Builder::new();
@@ -41,7 +41,7 @@ fn run_on_thread(name: Option<&str>, ticks: u64) -> (Result<(), Panicked>, Vec<S
 #[test]
 fn transcript_matches_output_txt() {
     let (result, lines) = run_on_thread(Some("main"), 5);
-    assert_eq!(result, Ok(()));
+    assert!(result.is_ok(), "{result:?}");
     assert_eq!(lines, expected_transcript());
 }
 
@@ -49,7 +49,7 @@ fn transcript_matches_output_txt() {
 fn names_come_from_the_running_thread() {
     // The main thread's lines follow the thread that runs the lesson; LoopThread's are its own.
     let (result, lines) = run_on_thread(Some("Teacher"), 1);
-    assert_eq!(result, Ok(()));
+    assert!(result.is_ok(), "{result:?}");
     assert_eq!(
         lines,
         [
@@ -65,7 +65,7 @@ fn names_come_from_the_running_thread() {
 #[test]
 fn an_unnamed_thread_prints_as_unnamed() {
     let (result, lines) = run_on_thread(None, 1);
-    assert_eq!(result, Ok(()));
+    assert!(result.is_ok(), "{result:?}");
     assert_eq!(
         lines.first(),
         Some(&format!("thread {UNNAMED} is running..."))
@@ -77,7 +77,7 @@ fn an_unnamed_thread_prints_as_unnamed() {
 #[test]
 fn zero_ticks_still_starts_and_joins_the_thread() {
     let (result, lines) = run_on_thread(Some("main"), 0);
-    assert_eq!(result, Ok(()));
+    assert!(result.is_ok(), "{result:?}");
     assert_eq!(
         lines,
         [
@@ -97,7 +97,7 @@ fn every_line_of_loop_names_the_thread_running_it() {
         .name("Other".to_owned())
         .spawn(|| {
             let out = Sink::new(Vec::new());
-            loop_(&out, 1, Duration::ZERO);
+            loop_(&out, 1, Duration::ZERO).expect("a Vec<u8> takes every line");
             out.lines()
         })
         .unwrap()
@@ -151,7 +151,7 @@ fn each_line_is_flushed_as_soon_as_it_is_written() {
         .unwrap()
         .join()
         .unwrap();
-    assert_eq!(result, Ok(()));
+    assert!(result.is_ok(), "{result:?}");
 
     let log = log.lock().unwrap();
     let expected: String = transcript.iter().map(|line| format!("{line}\n")).collect();
@@ -193,7 +193,7 @@ impl Write for FailsAfter {
 fn run_failing_after(
     accepted: usize,
     ticks: u64,
-) -> (thread::Result<Result<(), Panicked>>, Vec<String>) {
+) -> (thread::Result<Result<(), RunError>>, Vec<String>) {
     let written = Arc::new(Mutex::new(Vec::new()));
     let out = Arc::new(Sink::new(FailsAfter {
         accepted,
@@ -216,15 +216,18 @@ fn a_panic_in_loop_thread_is_an_err_from_join_naming_the_thread() {
     for accepted in 1..transcript.len() - 1 {
         let (outcome, lines) = run_failing_after(accepted, ticks);
         let result = outcome.expect("the main thread itself does not panic");
+        let Err(RunError::Panicked(panicked)) = result else {
+            panic!("failing after {accepted} lines: {result:?}");
+        };
         assert_eq!(
-            result,
-            Err(Panicked {
+            panicked,
+            Panicked {
                 thread: LOOP_THREAD.to_owned(),
                 message: format!(
                     "failed printing a line: {}",
                     io::Error::from(io::ErrorKind::BrokenPipe)
                 ),
-            }),
+            },
             "failing after {accepted} lines"
         );
         // What was printed stays printed, and the main thread does not claim it ended.
@@ -236,16 +239,34 @@ fn a_panic_in_loop_thread_is_an_err_from_join_naming_the_thread() {
     }
 }
 
+/// The main thread prints the first line and the last: a failure of either is `run`'s error,
+/// naming the main thread, where `println!` would have panicked it.
 #[test]
-fn a_failing_last_line_panics_in_the_main_thread() {
+fn a_failing_line_of_the_main_thread_is_an_error_not_a_panic() {
     let ticks = 2;
     let transcript = run_on_thread(Some("main"), ticks).1;
-    let (outcome, lines) = run_failing_after(transcript.len() - 1, ticks);
-    assert!(
-        outcome.is_err(),
-        "like println!, a failed print panics in its own thread"
-    );
-    assert_eq!(lines, transcript[..transcript.len() - 1]);
+    for accepted in [0, transcript.len() - 1] {
+        let (outcome, lines) = run_failing_after(accepted, ticks);
+        let result = outcome.expect("the main thread does not panic");
+        let Err(RunError::Print { thread, source }) = &result else {
+            panic!("failing after {accepted} lines: {result:?}");
+        };
+        assert_eq!(thread, "main", "failing after {accepted} lines");
+        assert_eq!(source.kind(), io::ErrorKind::BrokenPipe);
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            format!(
+                "thread 'main' failed printing a line: {}",
+                io::Error::from(io::ErrorKind::BrokenPipe)
+            )
+        );
+        // A failed first line: LoopThread is never started, so it prints nothing either.
+        assert_eq!(
+            lines,
+            transcript[..accepted],
+            "failing after {accepted} lines"
+        );
+    }
 }
 
 #[test]

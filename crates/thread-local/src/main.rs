@@ -13,13 +13,18 @@ use thread_local::{LocalSchool, MAX_STUDENTS, run};
 ///
 /// The greetings come from different threads, so their order changes from run to run.
 #[derive(Parser)]
-#[command(version)]
+#[command(version, after_help = AFTER_HELP)]
 struct Cli {
     /// The students, one thread each, named by position: Thread-A, Thread-B, ... Thread-Z
     /// (so at most 26). Each name must be non-blank and one line.
     #[arg(value_name = "STUDENTS", default_values = ["Alice", "Bob"], value_parser = parse_student)]
     students: Vec<String>,
 }
+
+const AFTER_HELP: &str = "\
+Exit status: 0 when every student was greeted; 1 when a thread found no student, panicked, or \
+could not write its greeting (say, stdout is a closed pipe), with an `error:` line on stderr \
+naming the first such thread in student order; 2 for a usage error.";
 
 /// Checks one student's name: not blank, and one line (each greeting is one line of output, and
 /// the transcript check compares lines). clap puts the argument's name in front of the message.

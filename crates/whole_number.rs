@@ -1,0 +1,50 @@
+//! The one parser for every numeric flag of every lesson: a whole number in a range, or a usage
+//! error that says which range.
+//!
+//! Each lesson's `src/main.rs` includes this file with `#[path = "../../whole_number.rs"] mod
+//! whole_number;`. A file, not a crate: the workspace has one crate per lesson (plus xtask), each
+//! readable on its own, and a library crate for one function would be a fourth kind of crate for
+//! a learner to wonder about. It sits in `crates/` beside the lessons: the workspace's
+//! `members = ["crates/*"]` only takes the folders there (Cargo skips a file the glob matches),
+//! and so does `cargo xtask`'s lesson discovery (a folder with a `Cargo.toml`). The lessons are
+//! `publish = false`, so a source file outside a package's folder costs nothing.
+//!
+//! Not clap's `value_parser!(u64).range(..)`: only a number out of the range gets the range from
+//! it; `1e5` and `100_000` get `invalid digit found in string`, `''` `cannot parse integer from
+//! empty string`. One message for every rejected value tells a learner what to type instead.
+
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+/// A clap value parser taking a whole number in `accepted`, written as Rust's `str::parse` reads
+/// an integer: decimal digits with an optional sign. Anything else (a number out of `accepted` or
+/// too big for `T`, a negative number for an unsigned flag, an exponent like `1e5`, underscores
+/// like `100_000`, a fraction, spaces, an empty value) gets the same message: clap puts it after
+/// `invalid value '<value>' for '<flag>': ` and exits with status 2. Nothing is clamped.
+///
+/// Each flag using it also needs `allow_hyphen_values = true`, even if its range has no negative
+/// numbers: without it clap reads `-5` as an unknown flag, and says so without the range.
+/// (`allow_negative_numbers` is not enough: clap still reads `-100_000` as the short flags `-1`,
+/// `-0`, ...) The price: a flag name left where the number belongs, as in `--ticks --interval-ms
+/// 0`, is taken as the number, and refused with the same message.
+pub fn in_range<T>(
+    accepted: RangeInclusive<T>,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: FromStr + PartialOrd + Display + Clone + Send + Sync + 'static,
+{
+    move |value| {
+        value
+            .parse()
+            .ok()
+            .filter(|n| accepted.contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "expected a whole number in {}..={}",
+                    accepted.start(),
+                    accepted.end()
+                )
+            })
+    }
+}
