@@ -8,13 +8,12 @@ use clap::{CommandFactory, Parser};
 use lock_balance::{ITERATIONS, Mode, Options, Variant};
 
 /// The most `change_it` calls per thread: a bigger value is more likely a slip than a wish to
-/// wait. (100 million took 3 to 6 seconds with the lock, release build, on the 2-core AMD EPYC VM
-/// the lesson was
-/// written on; other machines differ, some several times over.)
+/// wait. (100 million took 3 to 6 seconds with the lock, release build, on the 2-core AMD EPYC
+/// VM the lesson was written on; other machines differ, some several times over.)
 const MAX_ITERATIONS: u64 = 100_000_000;
 /// The most trials: 10 000 runs of the whole experiment at the default iterations, a billion
-/// `change_it` calls per thread. (1000 trials took 3 to 6
-/// seconds on the machine above.)
+/// `change_it` calls per thread. (1000 trials took 3 to 6 seconds
+/// on the machine above.)
 const MAX_TRIALS: u64 = 10_000;
 /// The most `change_it` calls per thread over all trials (`--iterations` times `--trials`): each
 /// flag's own cap allows 10 000 trials of 100 million, a million million calls; this caps a run
