@@ -439,7 +439,8 @@ impl Comparison {
              (start-up included), every run printed 0.\n\
              - Rust (`lock-balance`, release build): {rust_spread}\n\
              - {python_version} (`python3 {PYTHON_SCRIPT}`): {python_spread}\n\
-             - Python took {ratio} as long as Rust (median over median).",
+             - Python took {ratio} as long as Rust on this machine (median over median); the \
+             ratio depends on the machine and its load.",
             runs = self.rust.len(),
             rust_spread = spread(&self.rust),
             python_version = self.python_version,
@@ -693,7 +694,8 @@ The per-thread balance took {f1} ns with one thread and {f2} ns with 2 threads: 
         let _ = write!(
             doc,
             "
-**Against Python**, the whole lesson (two threads, 100 000 locked calls each, start-up included) took {} ms in Rust and {} ms in Python: {} as long.
+**Against Python**, on the machine named at the top, the whole lesson (two threads, 100 000 locked calls each, start-up included) took {} ms in Rust and {} ms in Python: {} as long.
+On another machine the ratio can be quite different: it is one run's, not the program's.
 Both print 0; the lock is what makes that certain in each.
 ",
             millis(rust),

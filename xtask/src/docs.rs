@@ -1,4 +1,4 @@
-//! Generated blocks in `docs/*.md`: text the code produced, embedded so it cannot drift.
+//! Generated blocks in `docs/*.md` and `docs/deeper/*.md`: text the code produced, embedded so it cannot drift.
 //!
 //! ````markdown
 //! <!-- generated: transcript lock-balance -->
@@ -9,11 +9,13 @@
 //! <!-- end generated -->
 //! ````
 //!
-//! The words after `generated:` name the source: `transcript <lesson>` (its `output.txt`, filled by
-//! `run-all`), `code <path>` (a source file without its `//!` header, filled by `run-all`), or
+//! The words after `generated:` name the source: `transcript <lesson>` (its `output.txt`, filled
+//! by `run-all`; `transcript <lesson> <example>`, that example's `examples/<example>.txt`),
+//! `code <path>` (a source file without its `//!` header, filled by `run-all`), or
 //! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`).
 
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use pretty_assertions::StrComparison;
 
@@ -34,13 +36,12 @@ pub fn sync(
     fill: Fill,
     bless: bool,
 ) -> Result<Vec<String>> {
-    let docs = ws.root.join("docs");
-    let mut paths: Vec<_> = fs::read_dir(&docs)
-        .map_err(|e| format!("cannot read {}: {e}", docs.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .collect();
-    paths.sort();
+    // The chapters, and their appendices in docs/deeper/.
+    let mut paths = markdown_files(&ws.root.join("docs"))?;
+    let deeper = ws.root.join("docs").join("deeper");
+    if deeper.is_dir() {
+        paths.extend(markdown_files(&deeper)?);
+    }
     let mut stale = Vec::new();
     for path in paths {
         let shown = ws.show(&path);
@@ -64,6 +65,17 @@ pub fn sync(
         }
     }
     Ok(stale)
+}
+
+/// The `.md` files directly in `dir`, sorted.
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut paths: Vec<_> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// The `rust` blocks of a lesson's chapter that are not word for word in any of the lesson's

@@ -1,4 +1,5 @@
-//! The lessons: every crate under `crates/`, in the order its `[package.metadata.lesson]` gives.
+//! The lessons: every crate under `crates/`, in the order its `[package.metadata.lesson]` gives;
+//! and the programs of each that `run-all` checks.
 
 use std::fs;
 use std::path::PathBuf;
@@ -21,11 +22,6 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// What a learner types to run it.
-    pub fn command(&self) -> String {
-        format!("cargo run -p {}", self.name)
-    }
-
     /// The expected transcript: the command line, then the lesson's stdout.
     pub fn transcript(&self) -> PathBuf {
         self.dir.join("output.txt")
@@ -34,6 +30,59 @@ impl Lesson {
     /// The loom models.
     pub fn proofs(&self) -> PathBuf {
         self.dir.join("tests").join("proofs.rs")
+    }
+
+    /// What `run-all` runs and checks: each example that keeps a transcript beside it
+    /// (`examples/<name>.txt`, e.g. the chapter's whole program), then the lesson's binary.
+    pub fn programs(&self) -> Result<Vec<Program>> {
+        let examples = self.dir.join("examples");
+        let mut names = Vec::new();
+        if let Ok(entries) = fs::read_dir(&examples) {
+            for entry in entries {
+                let path = entry.map_err(|e| e.to_string())?.path();
+                if path.extension().is_some_and(|ext| ext == "txt") {
+                    let stem = path.file_stem().and_then(|s| s.to_str());
+                    names.push(stem.ok_or("an example's name is not UTF-8")?.to_string());
+                }
+            }
+        }
+        names.sort();
+        let mut programs: Vec<Program> = names
+            .into_iter()
+            .map(|name| Program {
+                args: vec![
+                    "-p".into(),
+                    self.name.clone(),
+                    "--example".into(),
+                    name.clone(),
+                ],
+                transcript: examples.join(format!("{name}.txt")),
+                any_order: self.any_order,
+            })
+            .collect();
+        programs.push(Program {
+            args: vec!["-p".into(), self.name.clone()],
+            transcript: self.transcript(),
+            any_order: self.any_order,
+        });
+        Ok(programs)
+    }
+}
+
+/// A program `run-all` runs, and the transcript its stdout must match.
+pub struct Program {
+    /// What follows `cargo run`: `-p thread-basics`, or `-p thread-basics --example whole`.
+    pub args: Vec<String>,
+    /// The command line, then the program's stdout.
+    pub transcript: PathBuf,
+    /// Compare the lines as a multiset: its lesson's [`Lesson::any_order`].
+    pub any_order: bool,
+}
+
+impl Program {
+    /// What a learner types to run it.
+    pub fn command(&self) -> String {
+        format!("cargo run {}", self.args.join(" "))
     }
 }
 

@@ -56,7 +56,8 @@ enum Command {
     ///
     /// Runs the lock_cost benchmark (divan, through `cargo bench`) and prints its table: each
     /// strategy at 1 thread, 2 threads and every core, in ns per call, with its ratio to the
-    /// per-thread floor. About 20 seconds on a 2-core machine, once built.
+    /// per-thread floor. Once built, the benchmark ran for 8 to 16 seconds on the 2-core AMD EPYC
+    /// VM this workspace was written on; docs/performance.md names the machine of its own run.
     Bench {
         /// Instead of the benchmark, time the lock-balance release binary against its Python
         /// original (crates/lock-balance/lock_balance.py), 11 runs of each, alternating, and print

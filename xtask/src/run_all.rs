@@ -1,4 +1,5 @@
-//! `cargo xtask run-all`: every lesson, live, checked against its transcript.
+//! `cargo xtask run-all`: every lesson and its whole-program example, live, each checked against
+//! its transcript.
 
 use std::fs;
 use std::io::{self, BufRead, BufReader, Write};
@@ -8,7 +9,7 @@ use std::process::Stdio;
 use pretty_assertions::StrComparison;
 
 use crate::docs;
-use crate::lessons::{self, Lesson};
+use crate::lessons::{self, Lesson, Program};
 use crate::workspace::{Result, Workspace};
 
 /// How one lesson's run ended.
@@ -18,11 +19,12 @@ enum Verdict {
     Failed,
 }
 
-/// Builds and runs each lesson with its default arguments, streaming its output, and compares the
-/// stdout with the lesson's `output.txt`. `bless` rewrites the transcripts that differ.
+/// Builds and runs each lesson's programs (its examples that keep a transcript, then its binary
+/// with its default arguments), streaming their output, and compares each one's stdout with its
+/// transcript. `bless` rewrites the transcripts that differ.
 pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     let lessons = lessons::discover(ws)?;
-    let mut build = vec!["build"];
+    let mut build = vec!["build", "--bins", "--examples"];
     for lesson in &lessons {
         build.extend(["-p", &lesson.name]);
     }
@@ -31,11 +33,13 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     let mut verdicts = Vec::new();
     for (i, lesson) in lessons.iter().enumerate() {
         println!("\n==> lesson {}/{}: {}", i + 1, lessons.len(), lesson.name);
-        let verdict = run_one(ws, lesson, bless).unwrap_or_else(|error| {
-            println!("FAILED {}: {error}", lesson.name);
-            Verdict::Failed
-        });
-        verdicts.push(verdict);
+        for program in lesson.programs()? {
+            let verdict = run_one(ws, &program, bless).unwrap_or_else(|error| {
+                println!("FAILED {}: {error}", program.command());
+                Verdict::Failed
+            });
+            verdicts.push(verdict);
+        }
     }
 
     let transcript = |words: &[&str]| transcript_block(ws, &lessons, words).map(Some);
@@ -55,10 +59,10 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     }
     let mut misquoted = 0;
     for lesson in &lessons {
-        for block in misquotes(ws, lesson)? {
+        for (page, block) in misquotes(ws, lesson)? {
             println!(
-                "\ndocs/{}.md: this `rust` block is not in crates/{}/:\n{block}",
-                lesson.name, lesson.name
+                "\n{page}: this `rust` block is not in crates/{}/:\n{block}",
+                lesson.name
             );
             misquoted += 1;
         }
@@ -68,7 +72,8 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     let failed = count(|v| matches!(v, Verdict::Failed));
     let blessed = count(|v| matches!(v, Verdict::Blessed));
     let mut summary = format!(
-        "\nrun-all: {} lessons run, {} matched, {failed} failed",
+        "\nrun-all: {} programs of {} lessons run, {} matched, {failed} failed",
+        verdicts.len(),
         lessons.len(),
         count(|v| matches!(v, Verdict::Matched))
     );
@@ -82,20 +87,28 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
             "{n} rust block(s) in docs/ quote no source: fix the chapter"
         )),
         (0, n, _) => Err(format!("{n} stale generated block(s) in docs/")),
-        (n, _, _) => Err(format!("{n} lesson(s) failed")),
+        (n, _, _) => Err(format!("{n} program(s) failed")),
     }
 }
 
-/// The `rust` blocks of `docs/<lesson>.md` that are not excerpts of the lesson's `.rs` files.
-fn misquotes(ws: &Workspace, lesson: &Lesson) -> Result<Vec<String>> {
-    let chapter_path = ws.root.join("docs").join(format!("{}.md", lesson.name));
-    let Ok(chapter) = fs::read_to_string(&chapter_path) else {
-        return Ok(Vec::new()); // a lesson without a chapter quotes nothing
-    };
+/// The `rust` blocks of `docs/<lesson>.md` and of its appendix `docs/deeper/<lesson>.md` that are
+/// not excerpts of the lesson's `.rs` files, each with the page it is in.
+fn misquotes(ws: &Workspace, lesson: &Lesson) -> Result<Vec<(String, String)>> {
     let mut sources = Vec::new();
     rust_sources(&lesson.dir, &mut sources)?;
-    let unquoted = docs::unquoted_rust_blocks(&chapter, &sources);
-    Ok(unquoted.into_iter().map(str::to_string).collect())
+    let mut misquoted = Vec::new();
+    for page in [
+        format!("docs/{}.md", lesson.name),
+        format!("docs/deeper/{}.md", lesson.name),
+    ] {
+        let Ok(text) = fs::read_to_string(ws.root.join(&page)) else {
+            continue; // a page that does not exist quotes nothing
+        };
+        for block in docs::unquoted_rust_blocks(&text, &sources) {
+            misquoted.push((page.clone(), block.to_string()));
+        }
+    }
+    Ok(misquoted)
 }
 
 /// Every `.rs` file under `dir`, read.
@@ -115,12 +128,14 @@ fn rust_sources(dir: &Path, sources: &mut Vec<String>) -> Result {
     Ok(())
 }
 
-/// Runs one lesson, echoing its stdout line by line as it arrives, and checks it.
-fn run_one(ws: &Workspace, lesson: &Lesson, bless: bool) -> Result<Verdict> {
-    println!("$ {}", lesson.command());
+/// Runs one program, echoing its stdout line by line as it arrives, and checks it.
+fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
+    println!("$ {}", program.command());
     io::stdout().flush().map_err(|e| e.to_string())?;
+    let mut args = vec!["run", "--quiet"];
+    args.extend(program.args.iter().map(String::as_str));
     let mut child = ws
-        .command(&["run", "--quiet", "-p", &lesson.name])
+        .command(&args)
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start cargo run: {e}"))?;
@@ -138,17 +153,17 @@ fn run_one(ws: &Workspace, lesson: &Lesson, bless: bool) -> Result<Verdict> {
         io::stdout().flush().map_err(|e| e.to_string())?;
     }
     if !actual.is_empty() && !actual.ends_with('\n') {
-        println!(); // keep the verdict off the lesson's unfinished last line
+        println!(); // keep the verdict off the program's unfinished last line
     }
     let status = child.wait().map_err(|e| e.to_string())?;
     if !status.success() {
-        return Err(format!("`{}` failed ({status})", lesson.command()));
+        return Err(format!("`{}` failed ({status})", program.command()));
     }
 
-    let path = lesson.transcript();
-    let shown = ws.show(&path);
-    let header = format!("$ {}\n", lesson.command());
-    let expected = match fs::read_to_string(&path) {
+    let path = &program.transcript;
+    let shown = ws.show(path);
+    let header = format!("$ {}\n", program.command());
+    let expected = match fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(error) => return Err(format!("cannot read {shown}: {error}")),
@@ -163,30 +178,33 @@ fn run_one(ws: &Workspace, lesson: &Lesson, bless: bool) -> Result<Verdict> {
         }
         None => None,
     };
-    if expected_stdout.is_some_and(|expected| same_output(expected, &actual, lesson.any_order)) {
+    if expected_stdout.is_some_and(|expected| same_output(expected, &actual, program.any_order)) {
         println!("ok: matches {shown}");
         return Ok(Verdict::Matched);
     }
     if bless {
         // Any order is right for such a lesson, so store one that does not change from run to run.
-        let stdout = if lesson.any_order {
+        let stdout = if program.any_order {
             sorted_lines(&actual).concat()
         } else {
             actual
         };
-        fs::write(&path, format!("{header}{stdout}"))
+        fs::write(path, format!("{header}{stdout}"))
             .map_err(|e| format!("cannot write {shown}: {e}"))?;
         println!("blessed: wrote {shown}");
         return Ok(Verdict::Blessed);
     }
     match expected_stdout {
-        None => println!("FAILED {}: there is no transcript {shown}", lesson.name),
+        None => println!(
+            "FAILED {}: there is no transcript {shown}",
+            program.command()
+        ),
         Some(expected) => {
             println!(
                 "FAILED {}: its stdout differs from {shown} (< expected, > this run)",
-                lesson.name
+                program.command()
             );
-            if lesson.any_order {
+            if program.any_order {
                 println!("(its lines may come in any order; these differ in more than order)");
             }
             println!("{}", StrComparison::new(expected, &actual));
@@ -211,19 +229,27 @@ fn sorted_lines(text: &str) -> Vec<&str> {
     lines
 }
 
-/// The text of a `transcript <lesson>` block in the docs: that lesson's `output.txt`.
+/// The text of a `transcript <lesson>` block in the docs, that lesson's `output.txt`; or of a
+/// `transcript <lesson> <example>` block, that example's `examples/<example>.txt`.
 fn transcript_block(ws: &Workspace, lessons: &[Lesson], words: &[&str]) -> Result<String> {
-    let [name] = words else {
-        return Err(format!(
-            "a transcript block names one lesson, not {words:?}"
-        ));
+    let (name, example) = match words {
+        [name] => (name, None),
+        [name, example] => (name, Some(example)),
+        _ => {
+            return Err(format!(
+                "a transcript block names a lesson and maybe an example, not {words:?}"
+            ));
+        }
     };
     let lesson = lessons
         .iter()
         .find(|lesson| lesson.name == *name)
         .ok_or(format!("no lesson `{name}`"))?;
-    fs::read_to_string(lesson.transcript())
-        .map_err(|e| format!("cannot read {}: {e}", ws.show(&lesson.transcript())))
+    let path = match example {
+        None => lesson.transcript(),
+        Some(example) => lesson.dir.join("examples").join(format!("{example}.txt")),
+    };
+    fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", ws.show(&path)))
 }
 
 /// The text of a `code <path>` block in the docs: that file, less its leading `//!` lines.

@@ -1,67 +1,27 @@
 //! The bank balance, the lock, and the proof: the seed's `Lock` program in Rust.
 //!
-//! Two threads share a `balance` that starts at 0. `change_it(n)` adds `n`, then subtracts it,
-//! so the balance should always come back to 0. Thread-1 does that 100 000 times with `n = 5`,
+//! Two threads share a `balance` that starts at 0. `change_it(n)` adds `n`, then subtracts it, so
+//! the balance should always come back to 0. Thread-1 does that 100 000 times with `n = 5`,
 //! Thread-2 with `n = 8`. With the lock ([`locked`]) the program prints `0`, like the Python one.
-//! Without it ([`unlocked`]) each `balance = balance + n` is two steps, a read and then a write, and
-//! a thread can write back a value computed from a balance the other thread has since changed:
-//! an update is lost and the balance ends somewhere else.
+//! Without it ([`unlocked`]) each `balance = balance + n` is a read and then a write, another
+//! thread can write in between, an update is lost, and the balance ends somewhere else.
 //!
-//! Where Rust differs from Python:
-//! - The literal translation does not compile. Python lets two threads change a global freely;
-//!   Rust refuses to share a plain `i64` between threads for writing, both as a local changed by
-//!   two closures and as a `static mut` (see the examples below). The compiler rejects a *data race*
-//!   (undefined behaviour); to share the balance you must say how: a `Mutex`
-//!   ([`locked`]) or an atomic ([`unlocked`]).
-//! - What the compiler cannot reject is a *race condition*: [`unlocked`] is safe Rust, every
-//!   load and store is atomic, and it still loses updates, because "read, then write" is not one
-//!   step. Only the logic can fix that, here with a lock around both lines of `change_it`.
-//! - Python's `lock.acquire()` / `try:` / `finally: lock.release()` is a guard: locking returns a
-//!   value that unlocks when it is dropped, at the end of its scope or while a panic unwinds.
-//! - A panic inside the critical section leaves the mutex *poisoned*, and the other thread must
-//!   decide what to do about a balance that may be half-changed. This lesson refuses to go on (see
-//!   [`LockPoisoned`]). Python has no such signal: its `finally` releases the lock and the other
-//!   thread carries on with whatever the balance holds.
-//! - Python's integers never overflow; an `i64` does, and in this workspace overflow panics in
-//!   every profile, so a wrong balance can never come from wrapping arithmetic.
-//!
-//! # The literal translation does not compile
-//!
-//! A local balance changed by two spawned closures:
-//!
-//! ```compile_fail,E0499
-#![doc = include_str!("../tests/compile_fail/shared_local.rs")]
-//! ```
-//!
-//! rustc 1.95 gives four errors: E0373 twice ("closure may outlive the current function, but it
-//! borrows `balance`": a spawned thread may outlive the stack frame that owns the balance), E0499
-//! ("cannot borrow `balance` as mutable more than once at a time": the two closures each hold
-//! `&mut balance`, and there is only ever one `&mut`) and E0502 for the final read. E0499 is
-//! Rust's answer to the race: two writers of one value at the same time is the thing that cannot
-//! be written. (E0373's suggestion, `move ||`, does compile, and prints 0, for the wrong reason:
-//! each closure then changes its own copy of the `i64`, and nothing is shared at all; see
-//! `examples/move_copies.rs`.)
-//!
-//! A global, as in the Python:
-//!
-//! ```compile_fail,E0133
-#![doc = include_str!("../tests/compile_fail/static_mut.rs")]
-//! ```
-//!
-//! E0133, "use of mutable static is unsafe and requires unsafe block", once for each of the five
-//! uses (four in `change_it`, one in the `println!`), with the note "mutable statics can be
-//! mutated by multiple threads: aliasing violations or data races will cause undefined
-//! behavior". Safe Rust cannot touch a `static mut` at all, and this workspace forbids `unsafe`.
-//!
-//! (Stable rustdoc checks that these examples fail to compile, not which error codes they give;
-//! `tests/compile_errors.rs` runs rustc on them and checks the codes quoted here.)
+//! The lesson comes first: [`locked`] and [`unlocked`], each with its `change_it` and
+//! `run_thread`, Python beside Rust; then [`experiment`], the two threads started and joined.
+//! What only the command line uses (`--trials`, the note after one run) is in `src/cli_run.rs`;
+//! where Rust differs and why the literal translation does not compile, in
+//! [`where_rust_differs`]. Threads, locks and
+//! atomics come from [`sync`], which the proofs switch to loom.
 
 pub mod sync;
 
-use std::collections::BTreeMap;
+mod cli_run;
+
 use std::fmt;
 
 use sync::{Arc, AtomicI64, Mutex, Ordering, thread};
+
+pub use cli_run::{Mode, ONE_RUN_NOTE, Options, Printed, Trials, run, trials};
 
 /// `for i in range(100000)`: how many times each thread calls `change_it` by default.
 pub const ITERATIONS: u64 = 100_000;
@@ -260,7 +220,7 @@ fn two_threads(
     // Started one after the other, as in the Python, with no start-together gate: the threads
     // already overlap, and in the series measured a `std::sync::Barrier` made lost updates
     // rarer, not more common, except with a core kept busy, when they were rare either way
-    // (docs/lock-balance.md, "Why the threads start one after the other": figures and recipe).
+    // (docs/deeper/lock-balance.md, "Why the threads start one after the other").
     let mut threads = Vec::new();
     for (name, n) in THREADS {
         let run = run.clone();
@@ -302,152 +262,63 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// What `--trials` saw: how often each final balance came out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trials {
-    /// With or without the lock.
-    pub variant: Variant,
-    /// `change_it` calls per thread in each trial.
-    pub iterations: u64,
-    /// Each final balance seen, with how many trials ended on it.
-    pub balances: BTreeMap<i64, u64>,
-}
-
-impl Trials {
-    /// The trials run.
-    pub fn run(&self) -> u64 {
-        self.balances.values().sum()
-    }
-
-    /// The trials that did not end at 0.
-    pub fn non_zero(&self) -> u64 {
-        self.run() - self.balances.get(&0).copied().unwrap_or(0)
-    }
-}
-
-/// Repeats [`experiment`] `trials` times, each from a balance of 0, counting the final balances.
+/// Where Rust differs from Python, and why the literal translation does not compile.
 ///
-/// # Errors
+/// - The literal translation does not compile. Python lets two threads change a global freely;
+///   Rust refuses to share a plain `i64` between threads for writing, both as a local changed by
+///   two closures and as a `static mut` (see the examples below). The compiler rejects a *data
+///   race* (undefined behaviour); to share the balance you must say how: a `Mutex` ([`locked`])
+///   or an atomic ([`unlocked`]).
+/// - What the compiler cannot reject is a *race condition*: [`unlocked`] is safe Rust, every
+///   load and store is atomic, and it still loses updates, because "read, then write" is not one
+///   step. Only the logic can fix that, here with a lock around both lines of `change_it`.
+/// - Python's `lock.acquire()` / `try:` / `finally: lock.release()` is a guard: locking returns a
+///   value that unlocks when it is dropped, at the end of its scope or while a panic unwinds.
+/// - A panic inside the critical section leaves the mutex *poisoned*, and the other thread must
+///   decide what to do about a balance that may be half-changed. This lesson refuses to go on
+///   (see [`LockPoisoned`]). Python has no such signal: its `finally` releases the lock and the
+///   other thread carries on with whatever the balance holds.
+/// - Python's integers never overflow; an `i64` does, and in this workspace overflow panics in
+///   every profile, so a wrong balance can never come from wrapping arithmetic.
 ///
-/// The failed threads of the first trial in which a thread failed; no further trial is run.
-pub fn trials(
-    variant: Variant,
-    iterations: u64,
-    trials: u64,
-) -> Result<Trials, Vec<ThreadFailure>> {
-    let mut seen = Trials {
-        variant,
-        iterations,
-        balances: BTreeMap::new(),
-    };
-    for _ in 0..trials {
-        let balance = experiment(variant, 0, iterations)?;
-        *seen.balances.entry(balance).or_default() += 1;
-    }
-    Ok(seen)
-}
-
-/// The lesson's point, in the `--trials` summary.
-const PROVES_NOTHING: &str =
-    "A run that prints 0 proves nothing: the race may just not have struck.";
-
-/// The lesson's point after one run without the lock, for stderr (see [`Printed::note`]).
-pub const ONE_RUN_NOTE: &str = "one run proves nothing: a 0 may only mean that the race did not \
-    strike this time; try --trials 20, and see the proof: cargo xtask prove lock-balance";
-
-impl fmt::Display for Trials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lock = match self.variant {
-            Variant::Locked => "with the lock",
-            Variant::Unlocked => "without the lock",
-        };
-        writeln!(
-            f,
-            "trials run: {} ({lock}, {} iterations per thread)",
-            self.run(),
-            self.iterations
-        )?;
-        writeln!(f, "ended non-zero: {}", self.non_zero())?;
-        writeln!(f, "final balances (balance: trials):")?;
-        for (balance, count) in &self.balances {
-            writeln!(f, "  {balance}: {count}")?;
-        }
-        writeln!(f, "{PROVES_NOTHING}")?;
-        write!(
-            f,
-            "The model checker shows it (cargo xtask prove lock-balance): with the lock, every \
-             interleaving of 1 to 5 iterations per thread ends at 0; without it, 1 iteration per \
-             thread can already end elsewhere."
-        )
-    }
-}
-
-/// Once, or many times.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Run the experiment once and print the final balance: the Python program.
-    Once {
-        /// The balance before the threads start (`--start-balance`; 0 in the Python).
-        start_balance: i64,
-    },
-    /// Run it this many times, each from 0, and print the summary (`--trials`).
-    Trials(u64),
-}
-
-/// What to run: the command line's choices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// With or without the lock (`--no-lock`).
-    pub variant: Variant,
-    /// `change_it` calls per thread (`--iterations`).
-    pub iterations: u64,
-    /// Once (from which balance), or how many trials.
-    pub mode: Mode,
-}
-
-impl Default for Options {
-    /// The Python program: with the lock, 100 000 iterations, once, from 0.
-    fn default() -> Self {
-        Options {
-            variant: Variant::Locked,
-            iterations: ITERATIONS,
-            mode: Mode::Once { start_balance: 0 },
-        }
-    }
-}
-
-/// What the program prints when every thread finished.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Printed {
-    /// For stdout: the final balance (`print(balance)`), or with trials the summary.
-    pub stdout: String,
-    /// For stderr, as a `note:` line: after one run without the lock, why its balance, 0 or not,
-    /// proves nothing. Stdout stays what Python's `print` gives.
-    pub note: Option<&'static str>,
-}
-
-/// Runs the program and returns what it prints.
+/// A local balance changed by two spawned closures:
 ///
-/// # Errors
+/// ```compile_fail,E0499
+#[doc = include_str!("../tests/compile_fail/shared_local.rs")]
+/// ```
 ///
-/// Every thread that panicked or refused to go on, by name.
-pub fn run(options: &Options) -> Result<Printed, Vec<ThreadFailure>> {
-    match options.mode {
-        Mode::Trials(count) => Ok(Printed {
-            stdout: trials(options.variant, options.iterations, count)?.to_string() + "\n",
-            note: None,
-        }),
-        Mode::Once { start_balance } => {
-            let balance = experiment(options.variant, start_balance, options.iterations)?;
-            let note = match options.variant {
-                Variant::Locked => None,
-                Variant::Unlocked => Some(ONE_RUN_NOTE),
-            };
-            Ok(Printed {
-                // print(balance)
-                stdout: format!("{balance}\n"),
-                note,
-            })
-        }
-    }
-}
+/// rustc 1.95 gives four errors: E0373 twice ("closure may outlive the current function, but it
+/// borrows `balance`": a spawned thread may outlive the stack frame that owns the balance), E0499
+/// ("cannot borrow `balance` as mutable more than once at a time": the two closures each hold
+/// `&mut balance`, and there is only ever one `&mut`) and E0502 for the final read. E0499 is
+/// Rust's answer to the race: two writers of one value at the same time is the thing that cannot
+/// be written. (E0373's suggestion, `move ||`, does compile, and prints 0, for the wrong reason:
+/// each closure then changes its own copy of the `i64`, and nothing is shared at all; see
+/// `examples/move_copies.rs`.)
+///
+/// A global, as in the Python:
+///
+/// ```compile_fail,E0133
+#[doc = include_str!("../tests/compile_fail/static_mut.rs")]
+/// ```
+///
+/// E0133, "use of mutable static is unsafe and requires unsafe block", once for each of the five
+/// uses (four in `change_it`, one in the `println!`), with the note "mutable statics can be
+/// mutated by multiple threads: aliasing violations or data races will cause undefined
+/// behavior". Safe Rust cannot touch a `static mut` at all, and this workspace forbids `unsafe`.
+///
+/// And sharing the balance the way chapter 15 of the Rust Book shares a value, with `Rc`, or with
+/// `RefCell` for the changes: `Rc` is not `Send` (its count is not changed atomically), and
+/// `RefCell` is not `Sync` (its borrow flag is not either), so `thread::spawn` refuses both.
+///
+/// ```compile_fail,E0277
+#[doc = include_str!("../tests/compile_fail/rc_shared.rs")]
+/// ```
+///
+/// ```compile_fail,E0277
+#[doc = include_str!("../tests/compile_fail/arc_refcell.rs")]
+/// ```
+///
+/// (Stable rustdoc checks that these examples fail to compile, not which error codes they give;
+/// `tests/compile_errors.rs` runs rustc on them and checks the codes quoted here.)
+pub mod where_rust_differs {}

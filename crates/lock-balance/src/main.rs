@@ -11,15 +11,17 @@ use lock_balance::{ITERATIONS, Mode, Options, Variant};
 #[path = "../../whole_number.rs"]
 mod whole_number;
 
-/// The most `change_it` calls per thread. 100 million take 3 to 6 seconds with the lock (release
-/// build, 2 cores, measured); a bigger value is more likely a slip than a wish to wait.
+/// The most `change_it` calls per thread: a bigger value is more likely a slip than a wish to
+/// wait. (100 million took 3 to 6 seconds with the lock, release build, on the 2-core AMD EPYC
+/// VM the lesson was written on; other machines differ, some several times over.)
 const MAX_ITERATIONS: u64 = 100_000_000;
-/// The most trials. 1000 trials of 100 000 iterations take 3 to 6 seconds (measured as above), so
-/// this many, at the default iterations, stays around a minute.
+/// The most trials: 10 000 runs of the whole experiment at the default iterations, a billion
+/// `change_it` calls per thread. (1000 trials took 3 to 6 seconds
+/// on the machine above.)
 const MAX_TRIALS: u64 = 10_000;
 /// The most `change_it` calls per thread over all trials (`--iterations` times `--trials`): each
-/// flag's own cap allows 10 000 trials of 100 million, hours of work; this keeps any run to about
-/// a minute (10 000 trials at the default 100 000 iterations).
+/// flag's own cap allows 10 000 trials of 100 million, a million million calls; this caps a run
+/// at what 10 000 trials at the default 100 000 iterations make.
 const MAX_CALLS: u64 = 1_000_000_000;
 
 /// Two threads add and subtract 5 and 8 on one bank balance, 100 000 times each, under a lock,
@@ -80,7 +82,7 @@ fn main() -> ExitCode {
                     ErrorKind::ValueValidation,
                     format!(
                         "--iterations {} with --trials {trials} is {} change_it calls per \
-                         thread; at most {MAX_CALLS} are accepted (about a minute): lower \
+                         thread; at most {MAX_CALLS} are accepted: lower \
                          --iterations or --trials",
                         args.iterations,
                         args.iterations * trials,

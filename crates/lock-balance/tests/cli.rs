@@ -179,7 +179,7 @@ fn iterations_times_trials_over_the_cap_is_a_usage_error_naming_both_flags_and_t
     assert_usage_error_as_in_the_chapter(
         &["--iterations", "100000000", "--trials", "11"],
         "error: --iterations 100000000 with --trials 11 is 1100000000 change_it calls per \
-         thread; at most 1000000000 are accepted (about a minute): lower --iterations or \
+         thread; at most 1000000000 are accepted: lower --iterations or \
          --trials\n\
          \n\
          Usage: lock-balance [OPTIONS]\n\

@@ -61,6 +61,40 @@ fn a_static_mut_without_unsafe_does_not_compile() {
     assert_eq!(error_codes(&output), ["E0133"; 5]);
 }
 
+/// `Rc` is chapter 15's way to share a value, and `thread::spawn` refuses it: not `Send`.
+#[test]
+fn an_rc_cannot_be_sent_to_another_thread() {
+    let output = rustc(
+        "tests/compile_fail/rc_shared.rs",
+        "metadata",
+        &out("rc_shared.rmeta"),
+    );
+    assert!(!output.status.success());
+    assert_eq!(error_codes(&output), ["E0277"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`Rc<std::sync::Mutex<i64>>` cannot be sent between threads safely"),
+        "{stderr}"
+    );
+}
+
+/// An `Arc` is `Send` only if what it holds is `Sync`, and a `RefCell` is not.
+#[test]
+fn an_arc_of_a_refcell_cannot_be_sent_to_another_thread() {
+    let output = rustc(
+        "tests/compile_fail/arc_refcell.rs",
+        "metadata",
+        &out("arc_refcell.rmeta"),
+    );
+    assert!(!output.status.success());
+    assert_eq!(error_codes(&output), ["E0277"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`RefCell<i64>` cannot be shared between threads safely"),
+        "{stderr}"
+    );
+}
+
 /// E0373's suggestion, `move ||`, compiles (`examples/move_copies.rs`, which cargo builds as an
 /// example), and prints 0 because nothing is shared: each closure changes its own copy of the
 /// `i64`. Built here with rustc so that the test can run it.

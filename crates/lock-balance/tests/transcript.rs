@@ -228,44 +228,60 @@ fn one_run_without_the_lock_adds_a_note() {
     assert_eq!(run(&options).unwrap().note, None);
 }
 
-/// The chapter shows the two programs of `tests/compile_fail/` whole, as they are. (That each of
-/// its `rust` blocks is an excerpt of the crate is checked for every chapter by
+/// The chapter and its appendix show the programs of `tests/compile_fail/` whole, as they are.
+/// (That each of their `rust` blocks is an excerpt of the crate is checked by
 /// `cargo xtask run-all`.)
 #[test]
-fn the_chapter_shows_the_compile_fail_programs_whole() {
+fn the_docs_show_the_compile_fail_programs_whole() {
     let chapter = include_str!("../../../docs/lock-balance.md");
-    let text_blocks = fenced_blocks(chapter, "text");
-    for (path, program) in [
+    let deeper = include_str!("../../../docs/deeper/lock-balance.md");
+    for (page, text, path, program) in [
         (
+            "docs/lock-balance.md",
+            chapter,
+            "tests/compile_fail/rc_shared.rs",
+            include_str!("compile_fail/rc_shared.rs"),
+        ),
+        (
+            "docs/lock-balance.md",
+            chapter,
+            "tests/compile_fail/arc_refcell.rs",
+            include_str!("compile_fail/arc_refcell.rs"),
+        ),
+        (
+            "docs/deeper/lock-balance.md",
+            deeper,
             "tests/compile_fail/shared_local.rs",
             include_str!("compile_fail/shared_local.rs"),
         ),
         (
+            "docs/deeper/lock-balance.md",
+            deeper,
             "tests/compile_fail/static_mut.rs",
             include_str!("compile_fail/static_mut.rs"),
         ),
     ] {
         assert!(
-            text_blocks.contains(&program),
-            "docs/lock-balance.md does not show {path} whole, as it is"
+            fenced_blocks(text, "text").contains(&program),
+            "{page} does not show {path} whole, as it is"
         );
     }
 }
 
-/// The chapter's `--trials` runs were captured by hand; at least their fixed last lines must be
+/// The appendix's `--trials` runs were captured by hand; at least their fixed last lines must be
 /// what the program prints now.
 #[test]
-fn the_chapters_trials_runs_end_with_the_summary() {
-    let chapter = include_str!("../../../docs/lock-balance.md");
-    let runs: Vec<&str> = fenced_blocks(chapter, "text")
+fn the_appendixs_trials_runs_end_with_the_summary() {
+    let deeper = include_str!("../../../docs/deeper/lock-balance.md");
+    let runs: Vec<&str> = fenced_blocks(deeper, "text")
         .into_iter()
         .filter(|block| block.starts_with("$ cargo run") && block.contains(" --trials "))
         .collect();
-    assert_eq!(runs.len(), 2, "the chapter's two --trials runs");
+    assert_eq!(runs.len(), 2, "the appendix's two --trials runs");
     for block in runs {
         assert!(
             block.ends_with(&format!("{SUMMARY_END}\n")),
-            "this --trials run of docs/lock-balance.md does not end with the summary:\n{block}"
+            "this --trials run of docs/deeper/lock-balance.md does not end with the summary:\n{block}"
         );
     }
 }
