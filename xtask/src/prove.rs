@@ -75,16 +75,17 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
                 },
                 row.figure(figures::SECONDS).unwrap_or("?".into()),
             );
-            if !row.passed {
-                eprintln!("{}", row.output.trim_end());
-            }
             rows.push(row);
         }
     }
 
     print_table(&rows);
     print_notes(&rows);
+    for row in rows.iter().filter(|row| !row.passed) {
+        println!("\n{}", failure(row));
+    }
 
+    let unchecked = std::cell::RefCell::new(Vec::new());
     let fill = |words: &[&str]| -> Result<Option<String>> {
         let [lesson, model, key] = words else {
             return Err(format!(
@@ -98,6 +99,13 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
             .iter()
             .find(|row| row.lesson == *lesson && row.model == *model)
             .ok_or(format!("lesson {lesson} has no model `{model}`"))?;
+        if !row.passed {
+            // Its figures are not the model's: the failure above is the cause, not the docs.
+            unchecked
+                .borrow_mut()
+                .push(format!("{lesson}::{model} {key}"));
+            return Ok(None);
+        }
         row.figure(key)
             .map(Some)
             .ok_or(format!("{lesson}::{model} reported no figure `{key}`"))
@@ -116,11 +124,35 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
         rows.len(),
         rows.len() - failed
     );
+    let unchecked = unchecked.into_inner();
+    if !unchecked.is_empty() {
+        println!(
+            "(not checked, because their model failed: the docs' figures {})",
+            unchecked.join(", ")
+        );
+    }
     match (failed, stale.len()) {
         (0, 0) => Ok(()),
         (0, n) => Err(format!("{n} stale proof block(s) in docs/")),
         (n, _) => Err(format!("{n} model(s) failed")),
     }
+}
+
+/// A failed model, for after the table: its name, then its panic message (the assertion and the
+/// counterexample the model printed), without libtest's report around it; or, if no panic message
+/// is found (a crash, a build error), everything it printed.
+fn failure(row: &Row) -> String {
+    let heading = format!("==> {}::{} FAILED", row.lesson, row.model);
+    let mut lines = row.output.lines();
+    if lines.by_ref().any(|line| line.contains("panicked at")) {
+        let message: Vec<&str> = lines
+            .take_while(|line| {
+                !line.starts_with("stack backtrace:") && !line.starts_with("note: run with")
+            })
+            .collect();
+        return format!("{heading}\n{}", message.join("\n").trim_end());
+    }
+    format!("{heading}\n{}", row.output.trim_end())
 }
 
 /// `cargo test --release -p <lesson> --test proofs <cargo_args> -- <test_args>`.
@@ -336,7 +368,25 @@ fn print_notes(rows: &[Row]) {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{Row, failure, wrap};
+
+    #[test]
+    fn a_failure_shows_the_panic_message_and_its_counterexample_without_libtest_noise() {
+        let row = Row {
+            lesson: "lock-balance".into(),
+            model: "proof".into(),
+            passed: false,
+            figures: Vec::new(),
+            output: "running 1 test\n\nthread 'proof' panicked at proofs.rs:1:1:\nended at 5\n\n\
+                     counterexample: execution 19\n   1  reads 0\nstack backtrace:\n   0: x\n\
+                     test result: FAILED.\n"
+                .into(),
+        };
+        assert_eq!(
+            failure(&row),
+            "==> lock-balance::proof FAILED\nended at 5\n\ncounterexample: execution 19\n   1  reads 0"
+        );
+    }
     use crate::figures;
 
     #[test]

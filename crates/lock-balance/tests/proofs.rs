@@ -119,8 +119,8 @@ fn final_balances(
 }
 
 /// The counterexample block every failing model prints (xtask looks for its first line).
-/// With `half_done`, a thread that takes the lock and finds another thread's change half done is
-/// called out too (proof 3's property).
+/// With `half_done`, a thread that takes the lock and finds a change half done (its own or
+/// another's) is called out too (proof 3's property).
 fn schedule(
     execution: u64,
     search: &str,
@@ -152,8 +152,8 @@ fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), String> {
     {
         None => Ok(()),
         Some((_, step)) => Err(format!(
-            "with the lock, {} took it and found the balance at {}, not 0: another thread's \
-             change_it was half done",
+            "with the lock, {} took it and found the balance at {}, not 0: a change_it was half \
+             done while the lock was free",
             step.thread, step.value
         )),
     }
@@ -469,7 +469,7 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                     }
                 }
                 let mut notes = Vec::new();
-                if half_done && found != 0 && last_writer != Some(column) {
+                if half_done && found != 0 {
                     let writer = last_writer.map_or("another thread", |w| THREADS[w].0);
                     notes.push(format!("finds {found}: {writer}'s change_it half done"));
                 }
