@@ -48,6 +48,82 @@ fn listing(transcripts: &BTreeSet<Vec<String>>, main_ended: &str) -> String {
     listing
 }
 
+/// A writer for the sink that also notes which loom thread printed each line, in a std
+/// thread-local: loom runs all its threads on this one OS thread, and the log is no loom
+/// operation, so it changes no schedule (the model still runs 1 execution).
+struct Printed;
+
+std::thread_local! {
+    static PRINTED: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Printed {
+    /// A fresh log, and the writer that fills it.
+    fn record() -> Printed {
+        PRINTED.with(|log| log.borrow_mut().clear());
+        Printed
+    }
+
+    /// (thread, line) for every line printed since [`Printed::record`], in order.
+    fn take() -> Vec<(String, String)> {
+        PRINTED.with(|log| std::mem::take(&mut *log.borrow_mut()))
+    }
+}
+
+impl std::io::Write for Printed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let thread = loom::thread::current();
+        let thread = thread.name().unwrap_or(UNNAMED).to_string();
+        let text = String::from_utf8_lossy(buf);
+        PRINTED.with(|log| {
+            let mut log = log.borrow_mut();
+            for line in text.lines() {
+                log.push((thread.clone(), line.to_string()));
+            }
+        });
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The lines an execution printed, in order, each with the thread that printed it, the first one
+/// out of place marked with the line that belonged there.
+fn counterexample(execution: u64, printed: &[(String, String)], expected: &[String]) -> String {
+    let mut out = format!(
+        "counterexample: execution {execution}, the lines in the order printed:\n{:>4}  {:<12}line\n",
+        "line", "printed by"
+    );
+    let mut marked = false;
+    for (number, (thread, line)) in printed.iter().enumerate() {
+        let note = match expected.get(number) {
+            Some(right) if right == line => String::new(),
+            _ if marked => String::new(),
+            right => {
+                marked = true;
+                match right {
+                    Some(right) => format!("  <- out of place: `{right}` belongs here"),
+                    None => "  <- out of place: nothing belongs here".to_string(),
+                }
+            }
+        };
+        writeln!(out, "{:>4}  {thread:<12}{line}{note}", number + 1).unwrap();
+    }
+    if !marked {
+        if let Some(right) = expected.get(printed.len()) {
+            writeln!(
+                out,
+                "      (missing from line {}: `{right}`, and what follows)",
+                printed.len() + 1
+            )
+            .unwrap();
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Every transcript seen across a model's executions. A std lock, invisible to loom, is right
 /// here: it only collects results, and is never held across a loom operation.
 type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
@@ -58,10 +134,11 @@ type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
 /// steps of the two threads touching the sink can be swapped.)
 ///
 /// Fails if, in `run` (src/lib.rs), `say_ended(out)?;` moves above `join(t)?;` (the learner's
-/// mistake). Tried: failed in execution 1, "main's ended. is the last line": the last line was
-/// `thread LoopThread ended.`, not `thread <unnamed> ended.`. Also fails if `join(t)?;` becomes
-/// `drop(t);` (the thread detached, never joined). Tried: failed in execution 1, "LoopThread's
-/// lines, in order": none of them had been printed when the main thread read the sink.
+/// mistake). Tried: fails in execution 1; the counterexample lists the lines in the order printed,
+/// each with the thread that printed it, and marks line 2, main's "ended.", where LoopThread's
+/// first line belongs. Also fails if `join(t)?;` becomes `drop(t);` (the thread detached, never
+/// joined): in execution 1 none of LoopThread's lines had been printed when the main thread read
+/// the sink.
 /// Does NOT fail if the sink's lock is std's (tried: still 1 execution, passes): the contrast
 /// model below is the one that catches a sink loom cannot see.
 #[test]
@@ -75,30 +152,23 @@ fn main_ends_last_in_every_interleaving() {
     let record = seen.clone();
     loom::model(move || {
         counter.execution();
-        let out = Arc::new(Sink::new(Vec::new()));
+        let out = Arc::new(Sink::new(Printed::record()));
         run(&out, TICKS, Duration::ZERO).expect("LoopThread does not panic");
 
-        let lines = out.lines();
-        let (loop_lines, main_lines) = by_thread(&lines);
-        let execution = counter.executions();
-        assert_eq!(
-            loop_lines,
-            loop_thread_lines(TICKS),
-            "LoopThread's lines, in order (execution {execution})"
-        );
-        assert_eq!(
-            main_lines,
-            [
-                format!("thread {UNNAMED} is running..."),
-                format!("thread {UNNAMED} ended.")
-            ],
-            "the main thread's lines (execution {execution})"
-        );
-        assert_eq!(
-            lines.last(),
-            main_lines.last(),
-            "main's ended. is the last line (execution {execution})"
-        );
+        // The one right transcript: main's first line, LoopThread's lines in order, main's last.
+        let printed = Printed::take();
+        let mut expected = vec![format!("thread {UNNAMED} is running...")];
+        expected.extend(loop_thread_lines(TICKS));
+        expected.push(format!("thread {UNNAMED} ended."));
+        let lines: Vec<String> = printed.iter().map(|(_, line)| line.clone()).collect();
+        if lines != expected {
+            panic!(
+                "with join, LoopThread's lines must come in order and main's \"ended.\" last; \
+                 execution {} printed them otherwise\n\n{}",
+                counter.executions(),
+                counterexample(counter.executions(), &printed, &expected)
+            );
+        }
         record.lock().unwrap().insert(lines);
     });
     exploration.finish();
