@@ -11,6 +11,7 @@
 mod figures;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::sync::Arc as StdArc;
 use std::sync::Mutex as StdMutex;
 
@@ -19,14 +20,107 @@ use loom::sync::atomic::{AtomicUsize, Ordering};
 use thread_local::sync::{Arc, Mutex};
 use thread_local::{AttributeError, LocalSchool, School, process_student, run, thread_name};
 
-/// Runs the lesson, as the binary does, for `students` with the school `S`, on a buffer; returns
-/// its output.
-fn lesson_output<S: School>(students: &[&str]) -> String {
-    let students: Vec<String> = students.iter().map(|s| s.to_string()).collect();
-    let out = Arc::new(Mutex::new(Vec::new()));
-    run::<S, _>(&students, &out).expect("the lesson runs");
-    let written = out.lock().unwrap().clone();
-    String::from_utf8(written).expect("greetings are UTF-8")
+/// Runs the lesson, as the binary does, for `students` with the school `S`, on a writer that logs
+/// each greeting; returns its output. If the lesson fails, panics with what it says and the
+/// execution's steps (`execution` names it).
+fn lesson_output<S: School>(students: &[&str], execution: u64) -> String {
+    let names: Vec<String> = students.iter().map(|s| s.to_string()).collect();
+    EVENTS.with(|events| events.borrow_mut().clear());
+    let out = Arc::new(Mutex::new(Greetings::default()));
+    if let Err(error) = run::<S, _>(&names, &out) {
+        panic!(
+            "the lesson failed: {error}\n\n{}",
+            counterexample(execution, &events(), students)
+        );
+    }
+    events()
+        .into_iter()
+        .filter_map(|(_, event)| match event {
+            Event::Greets(line) => Some(line + "\n"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a thread did with the school, in the order loom ran it.
+#[derive(Clone, Debug)]
+enum Event {
+    /// `local_school.student = name`
+    Binds(String),
+    /// `local_school.student`: the student read, or nothing bound (`AttributeError`).
+    Reads(Option<String>),
+    /// Its greeting, as printed.
+    Greets(String),
+}
+
+// Loom runs all its threads on this one OS thread: a std thread-local is one log for all of
+// them, and no loom operation, so logging changes no schedule (same executions as without).
+std::thread_local! {
+    static EVENTS: std::cell::RefCell<Vec<(String, Event)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn log(event: Event) {
+    let thread = loom::thread::current();
+    let thread = thread.name().unwrap_or(thread_local::UNNAMED).to_string();
+    EVENTS.with(|events| events.borrow_mut().push((thread, event)));
+}
+
+fn events() -> Vec<(String, Event)> {
+    EVENTS.with(|events| events.borrow().clone())
+}
+
+/// The lesson's output, each greeting logged with the thread that printed it once its line is
+/// whole (`writeln!` may write the text and the newline separately).
+#[derive(Default)]
+struct Greetings(String);
+
+impl std::io::Write for Greetings {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.push_str(&String::from_utf8_lossy(buf));
+        while let Some(end) = self.0.find('\n') {
+            let line: String = self.0.drain(..=end).collect();
+            log(Event::Greets(line.trim_end_matches('\n').to_string()));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Who bound which student, who read what, and each greeting, in that execution's order; a
+/// greeting of another thread's student marked.
+fn counterexample(execution: u64, events: &[(String, Event)], students: &[&str]) -> String {
+    let mut out = format!(
+        "counterexample: execution {execution}, step by step:\n{:>4}  {:<12}does\n",
+        "step", "thread"
+    );
+    for (number, (thread, event)) in events.iter().enumerate() {
+        let (does, note) = match event {
+            Event::Binds(student) => (format!("binds {student}"), String::new()),
+            Event::Reads(Some(student)) => (format!("reads {student}"), String::new()),
+            Event::Reads(None) => ("reads nothing: AttributeError".to_string(), String::new()),
+            Event::Greets(line) => {
+                let note = if wrong_greetings(students, line).is_empty() {
+                    String::new()
+                } else {
+                    let bound = events[..number]
+                        .iter()
+                        .rev()
+                        .find_map(|(who, event)| match event {
+                            Event::Binds(student) if who == thread => Some(student.as_str()),
+                            _ => None,
+                        })
+                        .unwrap_or("no one");
+                    format!("  <- another thread's student: {thread} bound {bound}")
+                };
+                (format!("prints {line}"), note)
+            }
+        };
+        writeln!(out, "{:>4}  {thread:<12}{does}{note}", number + 1).unwrap();
+    }
+    out.trim_end().to_string()
 }
 
 /// The lines of `output` that greet a student other than the one given to the greeting thread.
@@ -72,12 +166,15 @@ struct Preemptible;
 
 impl School for Preemptible {
     fn bind(student: String) {
+        log(Event::Binds(student.clone()));
         LocalSchool::bind(student);
         BINDS.fetch_add(1, Ordering::SeqCst);
     }
 
     fn student() -> Result<String, AttributeError> {
-        LocalSchool::student()
+        let student = LocalSchool::student();
+        log(Event::Reads(student.clone().ok()));
+        student
     }
 }
 
@@ -89,25 +186,40 @@ fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
     let outputs = StdArc::new(StdMutex::new(BTreeSet::new()));
     let seen = StdArc::clone(&outputs);
     let model_students = students.to_vec();
+    // The first execution in which the main thread read a student: reported after the whole
+    // search, so that a thread greeting another thread's student, the instructive failure, is
+    // the one reported when both happen.
+    let main_read = StdArc::new(StdMutex::new(None));
+    let main_read_seen = StdArc::clone(&main_read);
     loom::model(move || {
         counter.execution();
-        let students = &model_students;
-        let output = lesson_output::<Preemptible>(students);
         let execution = counter.executions();
-        assert_eq!(
-            wrong_greetings(students, &output),
-            Vec::<String>::new(),
-            "greetings of another thread's student (execution {execution})"
-        );
+        let students = &model_students;
+        let output = lesson_output::<Preemptible>(students, execution);
+        if !wrong_greetings(students, &output).is_empty() {
+            panic!(
+                "a thread greeted another thread's student (execution {execution})\n\n{}",
+                counterexample(execution, &events(), students)
+            );
+        }
         assert_eq!(output.lines().count(), students.len(), "{output}");
-        assert_eq!(
-            process_student::<LocalSchool>(),
-            Err(AttributeError),
-            "the main thread's read (execution {execution})"
-        );
+        let read = process_student::<LocalSchool>();
+        if read != Err(AttributeError) {
+            let mut first = main_read_seen.lock().unwrap();
+            if first.is_none() {
+                log(Event::Reads(read.ok()));
+                *first = Some(format!(
+                    "the main thread, which bound no student, read one (execution {execution})\n\n{}",
+                    counterexample(execution, &events(), students)
+                ));
+            }
+        }
         seen.lock().unwrap().insert(output);
     });
     exploration.finish();
+    if let Some(failure) = main_read.lock().unwrap().take() {
+        panic!("{failure}");
+    }
     let outputs = outputs.lock().unwrap();
     figures::report("orders", outputs.len());
     figures::report("reachable", render(&outputs));
@@ -130,23 +242,26 @@ fn render(outputs: &BTreeSet<String>) -> String {
 /// The school is [`Preemptible`]: the lesson's own, with a step where loom may switch threads
 /// between each thread's bind and its read.
 ///
+/// A failure prints the execution's steps: who bound which student, who read what, and each
+/// greeting, the wrong one marked. The main thread's read is checked in every execution but
+/// reported only after the whole search, so that a thread greeting another thread's student is
+/// the failure shown when both happen.
+///
 /// Fails if: a thread's student is not kept in that thread. Tried (each temporarily, then reverted),
 /// with what the model said:
 /// - `run` binds each student in the *spawning* thread (`S::bind(student.clone())` before the
-///   spawn, no bind in `process_thread`): panics `the lesson runs: NoStudent { thread: "Thread-A",
-///   source: AttributeError }`: the spawned thread does not see the parent's binding.
-/// - `LocalSchool` keeps the student in a shared `loom::lazy_static!` `Mutex<Option<String>>`
-///   instead of `LOCAL_SCHOOL`: fails on the main thread's read (`Ok("Hello, Bob (in
-///   <unnamed>)")`, expected `Err(AttributeError)`); with that check removed, it fails at
-///   execution 28 on the greetings (`["Hello, Bob (in Thread-A)"]`; with 3 threads
-///   `["Hello, Carol (in Thread-B)"]`, also execution 28).
+///   spawn, no bind in `process_thread`): the lesson fails with `NoStudent` in Thread-A: the
+///   spawned thread does not see the parent's binding.
+/// - `LocalSchool` keeps the student in one shared `static SHARED: std::sync::Mutex<Option<String>>`
+///   instead of `LOCAL_SCHOOL`: fails at execution 28, Thread-A binds Alice, Thread-B binds Bob,
+///   Thread-A reads Bob and prints `Hello, Bob (in Thread-A)` (with 3 threads, also execution 28,
+///   `Hello, Carol (in Thread-B)`). Before the main thread's read was deferred, that read failed
+///   first, at execution 1, and hid this.
 /// - `src/sync.rs` re-exports std's `thread_local!` under loom: loom runs its threads on one OS
-///   thread, so they share one slot. Fails at execution 1 on the main thread's read,
-///   `Ok("Hello, Bob (in <unnamed>)")`; with that check removed, at execution 28 on the
-///   greetings (`["Hello, Bob (in Thread-A)"]`), thanks to [`Preemptible`]'s step (without it,
-///   this model passed).
+///   thread, so they share one slot; found at execution 28 on the greetings thanks to
+///   [`Preemptible`]'s step (without it, this model passed).
 /// - threads named one letter off (`.map(|position| thread_name(position + 1))` in `run`): fails
-///   at execution 1 with `["Hello, Alice (in Thread-B)", "Hello, Bob (in Thread-C)"]`.
+///   at execution 1 with `Hello, Alice (in Thread-B)`.
 #[test]
 fn each_thread_greets_its_own_student_2_threads() {
     each_thread_greets_its_own(
@@ -157,12 +272,7 @@ fn each_thread_greets_its_own_student_2_threads() {
 
 /// The same with three threads: 3! = 6 orders of the lines, each line from its own thread.
 ///
-/// Fails if: the same changes as the two-thread model. Tried, each on this model too: binding in
-/// the spawning thread panics with the same `NoStudent { thread: "Thread-A", .. }`; the shared
-/// global and std's `thread_local!` both fail at execution 1 on the main thread's read
-/// (`Ok("Hello, Carol (in <unnamed>)")`), and without that check both fail at execution 28 on the
-/// greetings (`["Hello, Carol (in Thread-B)"]`); names one letter off fail at execution 1 with
-/// three wrong greetings.
+/// Fails on the same changes as the two-thread model (see it).
 #[test]
 fn each_thread_greets_its_own_student_3_threads() {
     each_thread_greets_its_own(
@@ -211,7 +321,7 @@ fn a_shared_global_lets_a_thread_greet_another_threads_student() {
     let seen = StdArc::clone(&outputs);
     loom::model(move || {
         counter.execution();
-        let output = lesson_output::<SharedSchool>(&STUDENTS);
+        let output = lesson_output::<SharedSchool>(&STUDENTS, counter.executions());
         seen.lock().unwrap().insert(output);
     });
     exploration.finish();
