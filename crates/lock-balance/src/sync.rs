@@ -5,7 +5,7 @@
 //! One thing differs beyond the names: under loom, `Mutex` and `AtomicI64` are thin wrappers
 //! around loom's that also write down what each thread does to the balance (takes the lock, reads,
 //! releases it; loads, stores), so a model can print the schedule of a failure it found, in the
-//! lesson's terms (see `steps`). They offer only what the lesson and its mistakes use.
+//! lesson's terms (see `steps`). They offer only what the lesson and the chapter's "Try it" edits use.
 
 #[cfg(not(loom))]
 pub use std::{
@@ -119,8 +119,9 @@ pub mod steps {
             log(Access::Store, value);
         }
 
-        /// See `std::sync::atomic::AtomicI64::fetch_add` (not used by the lesson: its mistake
-        /// `fetch-add` is, and the contrast model must notice it).
+        /// See `std::sync::atomic::AtomicI64::fetch_add`. Not used by the lesson: here so that the
+        /// chapter's "Try it" edit, `fetch_add`/`fetch_sub` in `unlocked::change_it`, compiles
+        /// under loom too, and its failing contrast shows each line as one step.
         pub fn fetch_add(&self, n: i64, order: super::Ordering) -> i64 {
             let found = self.0.fetch_add(n, order);
             log(Access::FetchAdd(n), found);

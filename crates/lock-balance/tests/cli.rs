@@ -6,6 +6,11 @@ use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
+#[path = "../../failing_stdout.rs"]
+mod failing_stdout;
+
+use failing_stdout::elide_id_and_location;
+
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
 /// verbatim.
 const CHAPTER: &str = include_str!("../../../docs/lock-balance.md");
@@ -255,21 +260,6 @@ fn poisoned_run_stderr(panicked: &str, refused: &str) -> String {
     )
 }
 
-/// The panic hook's line, `thread 'Thread-1' (18473) panicked at crates/.../lib.rs:89:20:`,
-/// with the parts that change from run to run, or with the code, elided.
-fn elide_id_and_location(stderr: &str) -> String {
-    stderr
-        .lines()
-        .map(|line| match line.strip_prefix("thread '") {
-            Some(rest) if line.ends_with(':') && rest.contains("' (") => {
-                let (name, _) = rest.split_once("' (").unwrap();
-                format!("thread '{name}' (<id>) panicked at <file>:<line>:<column>:\n")
-            }
-            _ => format!("{line}\n"),
-        })
-        .collect()
-}
-
 /// From `i64::MAX - 4` the first thread to take the lock overflows and panics; the other finds
 /// the lock poisoned. Both are named, nothing is printed on stdout, the exit status is 1. The
 /// chapter shows the run in which Thread-1 took the lock first.
@@ -332,36 +322,18 @@ fn help_states_the_ranges() {
 /// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`. Linux only:
 /// `/dev/full`, and the messages of its errno.
 #[cfg(target_os = "linux")]
-mod failing_stdout {
-    use std::fs::OpenOptions;
-    use std::process::Command;
-
-    use pretty_assertions::assert_eq;
-
-    use super::stderr;
-
-    /// How many times each run is repeated: its exit status must be the same each time.
-    const TRIES: usize = 20;
+mod dev_full {
+    use super::failing_stdout::{dev_full, fails_the_same_way};
 
     /// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
     /// reported, with exit status 1; `print!` would panic instead (exit status 101).
     #[test]
     fn a_stdout_that_cannot_be_written_is_reported() {
-        for _ in 0..TRIES {
-            let full = OpenOptions::new()
-                .write(true)
-                .open("/dev/full")
-                .expect("/dev/full opens");
-            let output = Command::new(env!("CARGO_BIN_EXE_lock-balance"))
-                .args(["--iterations", "10"])
-                .stdout(full)
-                .output()
-                .expect("the binary runs");
-            assert_eq!(
-                stderr(&output),
-                "error: could not write to stdout: No space left on device (os error 28)\n"
-            );
-            assert_eq!(output.status.code(), Some(1));
-        }
+        fails_the_same_way(
+            env!("CARGO_BIN_EXE_lock-balance"),
+            &["--iterations", "10"],
+            dev_full,
+            "error: could not write to stdout: No space left on device (os error 28)\n",
+        );
     }
 }

@@ -1,45 +1,19 @@
-//! A stdout that is a pipe whose reader has already exited, as with `| head -c0` when `head` wins
-//! the race: every write fails with `EPIPE` from the first byte on. Run 20 times: the exit status
-//! and the message must be the same each time.
-//!
-//! A test binary of its own, with one test: a process that a concurrent test spawns inherits every
-//! file descriptor open in this process at that moment, the pipe's read end included, and holds it
-//! until its `exec`; a write in that window goes to a pipe that still has a reader, and succeeds.
-//! (Seen: 3 failures in 30 runs while this test shared `cli.rs` with the others.)
+//! A stdout that is a pipe whose reader has already exited, as with `| head -c0`: in a test binary
+//! of its own, for the reason given at `closed_pipe` in `crates/failing_stdout.rs`.
 #![cfg(all(not(loom), target_os = "linux"))]
 
-use std::process::{Command, Output, Stdio};
+#[path = "../../failing_stdout.rs"]
+mod failing_stdout;
 
-use pretty_assertions::assert_eq;
-
-/// The write end of a pipe whose reader has already exited. No sleep: `true` has exited, and this
-/// process dropped its own copy of the read end when it spawned `true`.
-fn closed_pipe() -> Stdio {
-    let mut reader = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
-    let write_end = reader.stdin.take().unwrap();
-    assert!(reader.wait().unwrap().success());
-    Stdio::from(write_end)
-}
-
-/// Runs the binary `bin` with `args`, its stdout a closed pipe.
-fn run_into_a_closed_pipe(bin: &str, args: &[&str]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .stdout(closed_pipe())
-        .output()
-        .unwrap()
-}
+use failing_stdout::{closed_pipe, fails_the_same_way};
 
 /// The balance cannot be printed: an `error:` line and status 1, never a panic (status 101).
 #[test]
 fn a_closed_pipe_as_stdout_is_reported() {
-    for _ in 0..20 {
-        let output =
-            run_into_a_closed_pipe(env!("CARGO_BIN_EXE_lock-balance"), &["--iterations", "10"]);
-        assert_eq!(
-            String::from_utf8(output.stderr).unwrap(),
-            "error: could not write to stdout: Broken pipe (os error 32)\n"
-        );
-        assert_eq!(output.status.code(), Some(1));
-    }
+    fails_the_same_way(
+        env!("CARGO_BIN_EXE_lock-balance"),
+        &["--iterations", "10"],
+        closed_pipe,
+        "error: could not write to stdout: Broken pipe (os error 32)\n",
+    );
 }

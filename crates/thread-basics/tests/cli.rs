@@ -6,6 +6,9 @@ use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
+#[path = "../../failing_stdout.rs"]
+mod failing_stdout;
+
 const BIN: &str = env!("CARGO_BIN_EXE_thread-basics");
 
 fn run(args: &[&str]) -> Output {
@@ -126,51 +129,26 @@ fn help_gives_the_ranges_and_defaults() {
 /// capped file (a line of `LoopThread` fails). A closed pipe is in `closed_pipe.rs`. Linux only:
 /// `/dev/full`, and the messages of its errnos.
 #[cfg(target_os = "linux")]
-mod failing_stdout {
-    use std::fs::{self, File, OpenOptions};
+mod stdout_fails {
+    use std::fs::{self, File};
     use std::process::{Command, Stdio};
 
     use pretty_assertions::assert_eq;
 
     use super::BIN;
-
-    /// How many times each run is repeated: its exit status must be the same each time.
-    const TRIES: usize = 20;
+    use super::failing_stdout::{TRIES, dev_full, elide_id_and_location, fails_the_same_way};
 
     /// `/dev/full` as stdout: every write fails with "no space left", so the main thread's first
     /// line does, before `LoopThread` is started. An `error:` line and status 1, never a panic
     /// (status 101).
     #[test]
     fn a_stdout_that_is_full_exits_1_naming_the_main_thread() {
-        for _ in 0..TRIES {
-            let full = OpenOptions::new().write(true).open("/dev/full").unwrap();
-            let output = Command::new(BIN)
-                .args(["--interval-ms", "0"])
-                .stdout(full)
-                .output()
-                .unwrap();
-            assert_eq!(
-                String::from_utf8(output.stderr).unwrap(),
-                "error: thread 'main' failed printing a line: No space left on device (os error 28)\n"
-            );
-            assert_eq!(output.status.code(), Some(1));
-        }
-    }
-
-    /// The panic hook's line, `thread 'LoopThread' (18473) panicked at crates/.../lib.rs:153:17:`,
-    /// with the thread id and the source location, which change from run to run or with the code,
-    /// elided.
-    fn elide_id_and_location(stderr: &str) -> String {
-        stderr
-            .lines()
-            .map(|line| match line.strip_prefix("thread '") {
-                Some(rest) if line.ends_with(':') && rest.contains("' (") => {
-                    let (name, _) = rest.split_once("' (").unwrap();
-                    format!("thread '{name}' (<id>) panicked at <file>:<line>:<column>:\n")
-                }
-                _ => format!("{line}\n"),
-            })
-            .collect()
+        fails_the_same_way(
+            BIN,
+            &["--interval-ms", "0"],
+            dev_full,
+            "error: thread 'main' failed printing a line: No space left on device (os error 28)\n",
+        );
     }
 
     /// Makes LoopThread's writes fail part way, deterministically, without a flag for it: stdout is

@@ -3,6 +3,9 @@
 
 use std::process::{Command, Output};
 
+#[path = "../../failing_stdout.rs"]
+mod failing_stdout;
+
 fn thread_local(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_thread-local"))
         .args(args)
@@ -148,33 +151,19 @@ fn help_explains_the_students_and_thread_names() {
 /// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`. Linux only:
 /// `/dev/full`, and the messages of its errno.
 #[cfg(target_os = "linux")]
-mod failing_stdout {
-    use std::fs::OpenOptions;
-    use std::process::Command;
-
-    use pretty_assertions::assert_eq;
-
-    use super::stderr;
-
-    /// How many times each run is repeated: its exit status must be the same each time.
-    const TRIES: usize = 20;
+mod dev_full {
+    use super::failing_stdout::{dev_full, fails_the_same_way};
 
     /// `/dev/full` as stdout: every thread's greeting fails with "no space left". The first failure
     /// in student order, Thread-A's, is the `error:` line, whichever thread failed first in time;
     /// status 1, never a panic (status 101).
     #[test]
     fn a_stdout_that_is_full_exits_1_naming_the_first_thread() {
-        for _ in 0..TRIES {
-            let full = OpenOptions::new().write(true).open("/dev/full").unwrap();
-            let output = Command::new(env!("CARGO_BIN_EXE_thread-local"))
-                .stdout(full)
-                .output()
-                .unwrap();
-            assert_eq!(
-                stderr(&output),
-                "error: Thread-A could not write its greeting: No space left on device (os error 28)\n"
-            );
-            assert_eq!(output.status.code(), Some(1));
-        }
+        fails_the_same_way(
+            env!("CARGO_BIN_EXE_thread-local"),
+            &[],
+            dev_full,
+            "error: Thread-A could not write its greeting: No space left on device (os error 28)\n",
+        );
     }
 }
