@@ -12,7 +12,8 @@
 //! The words after `generated:` name the source: `transcript <lesson>` (its `output.txt`, filled
 //! by `run-all`; `transcript <lesson> <example>`, that example's `examples/<example>.txt`),
 //! `code <path>` (a source file without its `//!` header, filled by `run-all`), or
-//! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`).
+//! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`), or
+//! `mistakes <lesson>` (that lesson's entries in the catalogue of mistakes, filled by `run-all`).
 
 use std::fs;
 use std::path::{Path, PathBuf};

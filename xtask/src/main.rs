@@ -4,11 +4,13 @@
 //! - `prove`: runs every lesson's loom models and prints what they explored.
 //! - `test`: the whole check, in the order CI runs it.
 //! - `bench`: what the lock costs, measured; and the lock lesson against its Python original.
+//! - `break`: a learner's mistakes, each made in a copy of the lesson and caught by a proof.
 
 mod bench;
 mod docs;
 mod figures;
 mod lessons;
+mod mistakes;
 mod prove;
 mod run_all;
 mod workspace;
@@ -46,12 +48,40 @@ enum Command {
     Prove {
         /// Only this lesson (e.g. `lock-balance`).
         lesson: Option<String>,
+        /// Only this model of the lesson (repeatable). The docs' figures are then not checked:
+        /// a whole run checks them.
+        #[arg(
+            long = "model",
+            value_name = "MODEL",
+            requires = "lesson",
+            conflicts_with = "bless"
+        )]
+        models: Vec<String>,
         /// Rewrite the figures the docs embed from this run, instead of failing on a difference.
         #[arg(long)]
         bless: bool,
     },
-    /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs.
+    /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs, the
+    /// mistakes.
     Test,
+    /// Make a mistake a learner makes, and watch a proof catch it.
+    ///
+    /// Without a name, lists the catalogue (crates/<lesson>/mistakes/<name>.diff). With one,
+    /// applies that patch to a copy of the workspace under target/break/ (never to your files),
+    /// runs the models its entry names there, and shows the change, the model that failed, and
+    /// the schedule that broke it. Exit status: 0 when caught as the entry says, 1 when not,
+    /// 2 for a name not in the catalogue.
+    Break {
+        /// `<lesson>/<mistake>`, e.g. `lock-balance/lock-too-small`.
+        mistake: Option<String>,
+        /// Make the mistake in your own files instead, to fix it by hand; refused if the lesson
+        /// has uncommitted changes, so that `git checkout` can undo it.
+        #[arg(long, requires = "mistake")]
+        apply: bool,
+        /// Check every mistake in the catalogue (a step of `cargo xtask test`).
+        #[arg(long, conflicts_with_all = ["mistake", "apply"])]
+        all: bool,
+    },
     /// Measure what the lock costs, and the lock lesson against its Python original.
     ///
     /// Runs the lock_cost benchmark (divan, through `cargo bench`) and prints its table: each
@@ -84,18 +114,54 @@ fn main() -> ExitCode {
         yansi::disable();
     }
     if let Command::Prove {
-        lesson: Some(name), ..
+        lesson: Some(name),
+        models,
+        ..
     } = &cli.command
     {
         if let Err(message) = check_lesson(&ws, name) {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
+        match prove::unknown_model(&ws, name, models) {
+            Ok(None) => {}
+            Ok(Some(message)) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let mut chosen = None;
+    if let Command::Break {
+        mistake: Some(id), ..
+    } = &cli.command
+    {
+        match mistakes::find(&ws, id) {
+            Ok(mistake) => chosen = Some(mistake),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
     }
     let result = match cli.command {
         Command::RunAll { bless } => run_all::run_all(&ws, bless),
-        Command::Prove { lesson, bless } => prove::prove(&ws, lesson.as_deref(), bless),
+        Command::Prove {
+            lesson,
+            models,
+            bless,
+        } => prove::prove(&ws, lesson.as_deref(), &models, bless),
         Command::Test => test(&ws),
+        Command::Break { apply, all, .. } => match (chosen, apply, all) {
+            (_, _, true) => mistakes::check_all(&ws),
+            (Some(mistake), true, _) => mistakes::apply(&ws, &mistake),
+            (Some(mistake), false, _) => mistakes::show(&ws, &mistake),
+            (None, _, _) => mistakes::list(&ws),
+        },
         Command::Bench { python, write_docs } => bench::bench(&ws, python, write_docs),
     };
     match result {
@@ -194,7 +260,11 @@ fn test(ws: &Workspace) -> workspace::Result {
         ),
         (
             "cargo xtask prove",
-            Box::new(|| prove::prove(ws, None, false)),
+            Box::new(|| prove::prove(ws, None, &[], false)),
+        ),
+        (
+            "cargo xtask break --all",
+            Box::new(|| mistakes::check_all(ws)),
         ),
     ];
     let total = steps.len();

@@ -11,10 +11,12 @@ use crate::lessons::{self, Lesson};
 use crate::workspace::{Result, Workspace};
 
 /// One model's run: what it reported and how it ended.
-struct Row {
+pub struct Row {
     lesson: String,
-    model: String,
-    passed: bool,
+    /// The model's name, as libtest lists it.
+    pub model: String,
+    /// Its test passed.
+    pub passed: bool,
     /// Every figure the model reported, in order: `(key, value)`, a key repeated for each line.
     figures: Vec<(String, String)>,
     /// What the model printed besides its figures (libtest's report, loom's panic), shown on failure.
@@ -22,6 +24,18 @@ struct Row {
 }
 
 impl Row {
+    /// A row as a run would make it, for tests.
+    #[cfg(test)]
+    pub fn new(lesson: &str, model: &str, passed: bool, output: &str) -> Row {
+        Row {
+            lesson: lesson.into(),
+            model: model.into(),
+            passed,
+            figures: Vec::new(),
+            output: output.into(),
+        }
+    }
+
     /// The value of `key`, its lines joined.
     fn figure(&self, key: &str) -> Option<String> {
         let lines: Vec<&str> = self
@@ -40,11 +54,48 @@ impl Row {
             (false, _) => "FAILED",
         }
     }
+
+    /// A failed model, for after the table: its name, then its panic message (the assertion and
+    /// the counterexample the model printed), without libtest's report around it; or, if no panic
+    /// message is found (a crash, a build error), everything it printed.
+    pub fn failure(&self) -> String {
+        let heading = format!("==> {}::{} FAILED", self.lesson, self.model);
+        let mut lines = self.output.lines();
+        if lines.by_ref().any(|line| line.contains("panicked at")) {
+            let message: Vec<&str> = lines
+                .take_while(|line| {
+                    !line.starts_with("stack backtrace:") && !line.starts_with("note: run with")
+                })
+                .collect();
+            return format!("{heading}\n{}", message.join("\n").trim_end());
+        }
+        format!("{heading}\n{}", self.output.trim_end())
+    }
 }
 
-/// Runs the models of every lesson (or of `only`), prints the table and the extra figures, and
-/// checks the figures the docs embed.
-pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
+/// What `prove` does with the figures the docs embed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DocFigures {
+    /// Fail on a figure that differs from this run's.
+    Check,
+    /// Rewrite them from this run (`--bless`).
+    Bless,
+    /// Leave them alone: only some models ran, or the code run is not the lesson's
+    /// (`cargo xtask break`).
+    Ignore,
+}
+
+/// What a run of the models says: the table, the failures, the summary; and whether it passed.
+pub struct Report {
+    /// Everything for stdout, in order.
+    pub text: String,
+    /// `Err` when a model failed or a docs figure is stale.
+    pub outcome: Result,
+}
+
+/// Runs the models of every lesson (or of `only`; or only its `models`), prints the table and
+/// the extra figures, and checks the figures the docs embed (not after only some models).
+pub fn prove(ws: &Workspace, only: Option<&str>, models: &[String], bless: bool) -> Result {
     let lessons: Vec<Lesson> = lessons::discover(ws)?
         .into_iter()
         .filter(|lesson| only.is_none_or(|name| lesson.name == name))
@@ -52,7 +103,45 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
     if lessons.is_empty() {
         return Err(format!("no lesson named `{}`", only.unwrap_or_default()));
     }
+    let some = (!models.is_empty()).then_some(models);
+    let rows = run(ws, &lessons, some)?;
+    let docs = match (some, bless) {
+        (Some(_), _) => DocFigures::Ignore,
+        (None, true) => DocFigures::Bless,
+        (None, false) => DocFigures::Check,
+    };
+    let report = report(ws, &lessons, &rows, docs)?;
+    print!("{}", report.text);
+    report.outcome
+}
 
+/// A message naming the first of `models` that `lesson` does not have, and the ones it has; `None`
+/// when it has them all. Builds the lesson's proofs to list them.
+pub fn unknown_model(ws: &Workspace, lesson: &str, models: &[String]) -> Result<Option<String>> {
+    if models.is_empty() {
+        return Ok(None);
+    }
+    let lessons = lessons::discover(ws)?;
+    let Some(lesson) = lessons.iter().find(|l| l.name == lesson) else {
+        return Ok(None);
+    };
+    ws.cargo_loom(&test_args(lesson, &["--no-run", "--quiet"], &[]))?;
+    let all = list_models(ws, lesson)?;
+    Ok(models
+        .iter()
+        .find(|model| !all.contains(model))
+        .map(|missing| {
+            format!(
+                "{} has no model `{missing}`; its models are:\n  {}",
+                lesson.name,
+                all.join("\n  ")
+            )
+        }))
+}
+
+/// Builds each lesson's proofs with `--cfg loom` and runs its models one at a time, or only the
+/// ones in `models`, in that order; shows each verdict on stderr as it comes.
+pub fn run(ws: &Workspace, lessons: &[Lesson], models: Option<&[String]>) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for lesson in lessons.iter().filter(|lesson| lesson.proofs().is_file()) {
         eprintln!(
@@ -61,7 +150,21 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
             ws.show(&lesson.proofs())
         );
         ws.cargo_loom(&test_args(lesson, &["--no-run"], &[]))?;
-        for model in list_models(ws, lesson)? {
+        let all = list_models(ws, lesson)?;
+        let chosen = match models {
+            None => all,
+            Some(names) => {
+                if let Some(missing) = names.iter().find(|name| !all.contains(name)) {
+                    return Err(format!(
+                        "{} has no model `{missing}`; its models are:\n  {}",
+                        lesson.name,
+                        all.join("\n  ")
+                    ));
+                }
+                names.to_vec()
+            }
+        };
+        for model in chosen {
             let row = run_model(ws, lesson, &model)?;
             eprintln!(
                 "{:>10}  {}::{}  ({}, {} s)",
@@ -78,11 +181,23 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
             rows.push(row);
         }
     }
+    Ok(rows)
+}
 
-    print_table(&rows);
-    print_notes(&rows);
+/// The table, the extra figures, each failure with its counterexample, the stale docs figures,
+/// then the `prove:` summary, and last the docs figures left unchecked because their model
+/// failed: a failure is always reported as the cause, never hidden behind the docs.
+pub fn report(
+    ws: &Workspace,
+    lessons: &[Lesson],
+    rows: &[Row],
+    docs_figures: DocFigures,
+) -> Result<Report> {
+    let mut text = String::new();
+    print_table(&mut text, rows);
+    print_notes(&mut text, rows);
     for row in rows.iter().filter(|row| !row.passed) {
-        println!("\n{}", failure(row));
+        text.push_str(&format!("\n{}\n", row.failure()));
     }
 
     let unchecked = std::cell::RefCell::new(Vec::new());
@@ -92,7 +207,7 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
                 "a proof block names a lesson, a model and a key, not {words:?}"
             ));
         };
-        if !lessons.iter().any(|l| l.name == *lesson) {
+        if docs_figures == DocFigures::Ignore || !lessons.iter().any(|l| l.name == *lesson) {
             return Ok(None);
         }
         let row = rows
@@ -110,49 +225,34 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
             .map(Some)
             .ok_or(format!("{lesson}::{model} reported no figure `{key}`"))
     };
+    let bless = docs_figures == DocFigures::Bless;
     let stale = docs::sync(ws, "proof", "text", &fill, bless)?;
     for message in &stale {
-        println!("\n{message}");
+        text.push_str(&format!("\n{message}\n"));
     }
     if !stale.is_empty() {
-        println!("If the new figures are right, accept them: cargo xtask prove --bless");
+        text.push_str("If the new figures are right, accept them: cargo xtask prove --bless\n");
     }
 
     let failed = rows.iter().filter(|row| row.verdict() != "passed").count();
-    println!(
-        "\nprove: {} models run, {} passed, {failed} failed",
+    text.push_str(&format!(
+        "\nprove: {} models run, {} passed, {failed} failed\n",
         rows.len(),
         rows.len() - failed
-    );
+    ));
     let unchecked = unchecked.into_inner();
     if !unchecked.is_empty() {
-        println!(
-            "(not checked, because their model failed: the docs' figures {})",
+        text.push_str(&format!(
+            "(not checked, because their model failed: the docs' figures {})\n",
             unchecked.join(", ")
-        );
+        ));
     }
-    match (failed, stale.len()) {
+    let outcome = match (failed, stale.len()) {
         (0, 0) => Ok(()),
         (0, n) => Err(format!("{n} stale proof block(s) in docs/")),
         (n, _) => Err(format!("{n} model(s) failed")),
-    }
-}
-
-/// A failed model, for after the table: its name, then its panic message (the assertion and the
-/// counterexample the model printed), without libtest's report around it; or, if no panic message
-/// is found (a crash, a build error), everything it printed.
-fn failure(row: &Row) -> String {
-    let heading = format!("==> {}::{} FAILED", row.lesson, row.model);
-    let mut lines = row.output.lines();
-    if lines.by_ref().any(|line| line.contains("panicked at")) {
-        let message: Vec<&str> = lines
-            .take_while(|line| {
-                !line.starts_with("stack backtrace:") && !line.starts_with("note: run with")
-            })
-            .collect();
-        return format!("{heading}\n{}", message.join("\n").trim_end());
-    }
-    format!("{heading}\n{}", row.output.trim_end())
+    };
+    Ok(Report { text, outcome })
 }
 
 /// `cargo test --release -p <lesson> --test proofs <cargo_args> -- <test_args>`.
@@ -281,7 +381,7 @@ fn wait_with_progress(child: &mut Child, name: &str) -> Result<ExitStatus> {
 
 /// The table, in the issue's column order. A long property wraps onto lines of its own, so the
 /// numbers stay in columns a terminal can show.
-fn print_table(rows: &[Row]) {
+fn print_table(text: &mut String, rows: &[Row]) {
     const PROPERTY_WIDTH: usize = 48;
     let header = [
         "lesson",
@@ -310,13 +410,14 @@ fn print_table(rows: &[Row]) {
     };
     let [w0, w1, _, w3, w4, _] = [0, 1, 2, 3, 4, 5].map(width);
     let w2 = PROPERTY_WIDTH;
+    let out = std::cell::RefCell::new(text);
     let line = |[lesson, model, property, executions, seconds, verdict]: [&str; 6]| {
         let text = format!(
             "{lesson:<w0$}  {model:<w1$}  {property:<w2$}  {executions:>w3$}  {seconds:>w4$}  {verdict}"
         );
-        println!("{}", text.trim_end());
+        out.borrow_mut().push_str(&format!("{}\n", text.trim_end()));
     };
-    println!();
+    out.borrow_mut().push('\n');
     line(header);
     for [lesson, model, property, executions, seconds, verdict] in &cells {
         let wrapped = wrap(property, PROPERTY_WIDTH);
@@ -346,7 +447,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// The figures that are not columns of the table: reachable sets, timelines, ...
-fn print_notes(rows: &[Row]) {
+fn print_notes(text: &mut String, rows: &[Row]) {
     let columns = [figures::PROPERTY, figures::EXECUTIONS, figures::SECONDS];
     for row in rows {
         let mut keys: Vec<&str> = Vec::new();
@@ -358,9 +459,12 @@ fn print_notes(rows: &[Row]) {
         for key in keys {
             let value = row.figure(key).unwrap_or_default();
             if value.contains('\n') {
-                println!("\n{}::{} {key}:\n{value}", row.lesson, row.model);
+                text.push_str(&format!(
+                    "\n{}::{} {key}:\n{value}\n",
+                    row.lesson, row.model
+                ));
             } else {
-                println!("\n{}::{} {key}: {value}", row.lesson, row.model);
+                text.push_str(&format!("\n{}::{} {key}: {value}\n", row.lesson, row.model));
             }
         }
     }
@@ -368,7 +472,7 @@ fn print_notes(rows: &[Row]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Row, failure, wrap};
+    use super::{Row, wrap};
 
     #[test]
     fn a_failure_shows_the_panic_message_and_its_counterexample_without_libtest_noise() {
@@ -383,11 +487,68 @@ mod tests {
                 .into(),
         };
         assert_eq!(
-            failure(&row),
+            row.failure(),
             "==> lock-balance::proof FAILED\nended at 5\n\ncounterexample: execution 19\n   1  reads 0"
         );
     }
     use crate::figures;
+
+    /// Issue: a failing model used to end `prove` on a docs error about its figures, with no
+    /// summary. The report must show the failure and its counterexample, then the summary, and
+    /// only then the docs figure it could not check; no stale-block message, and the chapter
+    /// untouched.
+    #[test]
+    fn a_failing_model_is_reported_before_the_summary_and_its_docs_figure_does_not_mask_it() {
+        use super::{DocFigures, report};
+        use crate::lessons::Lesson;
+        use crate::workspace::Workspace;
+        use std::fs;
+
+        let root = std::env::temp_dir().join(format!("xtask-report-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("docs")).unwrap();
+        let chapter = "The proof explored\n\n<!-- generated: proof l proof_a executions -->\n\
+                       ```text\n81\n```\n<!-- end generated -->\n";
+        fs::write(root.join("docs/l.md"), chapter).unwrap();
+        let ws = Workspace::find(false).copy_at(root.clone(), root.join("target"));
+        let lessons = [Lesson {
+            name: "l".into(),
+            dir: root.join("crates/l"),
+            order: 1,
+            any_order: false,
+        }];
+        let rows = [Row::new(
+            "l",
+            "proof_a",
+            false,
+            "running 1 test\nthread 'proof_a' panicked at proofs.rs:1:1:\nended at 5\n\n\
+             counterexample: execution 19, step by step:\n   1  reads 0\n\
+             note: run with `RUST_BACKTRACE=1`\ntest result: FAILED.\n",
+        )];
+
+        let report = report(&ws, &lessons, &rows, DocFigures::Check).expect("a report");
+        let text = &report.text;
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("`{needle}` missing from:\n{text}"))
+        };
+        let order = [
+            at("lesson  model"),
+            at("  FAILED\n"),
+            at("==> l::proof_a FAILED\nended at 5"),
+            at("counterexample: execution 19, step by step:\n   1  reads 0"),
+            at("prove: 1 models run, 0 passed, 1 failed"),
+            at(
+                "(not checked, because their model failed: the docs' figures l::proof_a executions)",
+            ),
+        ];
+        assert!(order.is_sorted(), "out of order: {order:?} in:\n{text}");
+        assert!(!text.contains("stale"), "{text}");
+        assert!(!text.contains("test result"), "libtest's noise: {text}");
+        assert_eq!(report.outcome, Err("1 model(s) failed".to_string()));
+        assert_eq!(fs::read_to_string(root.join("docs/l.md")).unwrap(), chapter);
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn wraps_at_word_boundaries_within_the_width() {

@@ -51,6 +51,13 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         &|words| code_block(ws, words).map(Some),
         bless,
     )?);
+    stale.extend(docs::sync(
+        ws,
+        "mistakes",
+        "text",
+        &|words| crate::mistakes::block(ws, words).map(Some),
+        bless,
+    )?);
     for message in &stale {
         println!("\n{message}");
     }

@@ -12,6 +12,8 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 pub struct Workspace {
     /// The repo's root folder, where the workspace `Cargo.toml` is.
     pub root: PathBuf,
+    /// Cargo's target folder (see [`Workspace::target_dir`]).
+    target: PathBuf,
     /// Pass `--locked` to cargo's build commands.
     locked: bool,
 }
@@ -24,17 +26,32 @@ impl Workspace {
             .parent()
             .expect("xtask/ sits in the workspace root")
             .to_path_buf();
-        Workspace { root, locked }
+        // Absolute: a relative `$CARGO_TARGET_DIR` is relative to where the user ran cargo, not
+        // to the root where xtask's own cargo commands run.
+        let target = match env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => env::current_dir().unwrap_or_default().join(dir),
+            None => root.join("target"),
+        };
+        Workspace {
+            root,
+            target,
+            locked,
+        }
     }
 
-    /// Cargo's target folder: `$CARGO_TARGET_DIR`, or `target/` in the root. Absolute: a relative
-    /// `$CARGO_TARGET_DIR` is relative to where the user ran cargo, not to the root where xtask's
-    /// own cargo commands run.
-    pub fn target_dir(&self) -> PathBuf {
-        match env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) => env::current_dir().unwrap_or_default().join(dir),
-            None => self.root.join("target"),
+    /// Another copy of the workspace, at `root`, building into `target`: the scratch copy that
+    /// `cargo xtask break` changes.
+    pub fn copy_at(&self, root: PathBuf, target: PathBuf) -> Workspace {
+        Workspace {
+            root,
+            target,
+            locked: self.locked,
         }
+    }
+
+    /// Cargo's target folder: `$CARGO_TARGET_DIR`, or `target/` in the root.
+    pub fn target_dir(&self) -> PathBuf {
+        self.target.clone()
     }
 
     /// The target folder for the loom build, `loom/` inside the normal one: kept apart so that

@@ -133,12 +133,9 @@ type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
 /// (Loom needs one execution: after `start`, the main thread's next step is `join`, so no two
 /// steps of the two threads touching the sink can be swapped.)
 ///
-/// Fails if, in `run` (src/lib.rs), `say_ended(out)?;` moves above `join(t)?;` (the learner's
-/// mistake). Tried: fails in execution 1; the counterexample lists the lines in the order printed,
-/// each with the thread that printed it, and marks line 2, main's "ended.", where LoopThread's
-/// first line belongs. Also fails if `join(t)?;` becomes `drop(t);` (the thread detached, never
-/// joined): in execution 1 none of LoopThread's lines had been printed when the main thread read
-/// the sink.
+/// Fails on the catalogue's `ended-before-join` and `no-join` (crates/thread-basics/mistakes/;
+/// `cargo xtask break thread-basics/<mistake>` shows each failure and its counterexample, and
+/// `cargo xtask test` checks that it still fails).
 /// Does NOT fail if the sink's lock is std's (tried: still 1 execution, passes): the contrast
 /// model below is the one that catches a sink loom cannot see.
 #[test]

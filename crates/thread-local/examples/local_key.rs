@@ -1,8 +1,8 @@
 //! What the chapter adds to the Rust Book's chapter 15, in a few lines: `thread_local!`, `with`,
 //! and the shortcuts `get`, `set`, `with_borrow` and `with_borrow_mut` (Rust 1.73).
 //!
-//! Run it with `cargo run -p thread-local --example concepts`. `cargo xtask run-all` checks its
-//! output against `concepts.txt` beside it.
+//! Run it with `cargo run -p thread-local --example local_key`. `cargo xtask run-all` checks its
+//! output against `local_key.txt` beside it.
 
 use std::cell::{Cell, RefCell};
 use std::thread;

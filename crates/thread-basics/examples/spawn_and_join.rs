@@ -1,8 +1,8 @@
 //! What the chapter adds to the Rust Book's chapter 15, each in a few lines: `spawn` and
 //! `Builder`, `move` and `'static`, `join`'s `Result`, `thread::scope`.
 //!
-//! Run it with `cargo run -p thread-basics --example concepts`. `cargo xtask run-all` checks its
-//! output against `concepts.txt` beside it. (The panic in `join_result` is meant: std prints its
+//! Run it with `cargo run -p thread-basics --example spawn_and_join`. `cargo xtask run-all` checks its
+//! output against `spawn_and_join.txt` beside it. (The panic in `join_result` is meant: std prints its
 //! message on stderr, which run-all does not check.)
 
 use std::thread;

@@ -1,0 +1,615 @@
+//! `cargo xtask break`: the catalogue of mistakes a learner makes, each caught by a proof.
+//!
+//! A mistake is a patch against its lesson's own files, `crates/<lesson>/mistakes/<name>.diff`,
+//! made with `git diff`, under a header of `# key: value` lines:
+//!
+//! ```text
+//! # mistake: the lock taken to read the balance, then again to write it
+//! # python: with lock: b = balance
+//! # caught-by: with_the_lock_every_thread_finds_the_balance_at_zero
+//! # not-caught-by: with_the_lock_every_interleaving_ends_at_zero_2_iterations
+//! # why: each line is whole, and + n, - n commute
+//! ```
+//!
+//! `mistake` (one) and `caught-by` (one or more) are required; `python`, `not-caught-by` and `why`
+//! may repeat, one line each. A `caught-by` model must fail with a counterexample; a
+//! `not-caught-by` model must pass: the catalogue's claims are checked, not just stated.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::lessons;
+use crate::prove::{self, DocFigures, Row};
+use crate::workspace::{Result, Workspace};
+
+/// One entry of the catalogue.
+pub struct Mistake {
+    /// The lesson it breaks: `lock-balance`.
+    pub lesson: String,
+    /// The patch's file name without `.diff`: `lock-too-small`.
+    pub name: String,
+    /// `crates/<lesson>/mistakes/<name>.diff`.
+    pub patch: PathBuf,
+    /// What the mistake is, in a learner's words.
+    pub what: String,
+    /// The Python it corresponds to, a line each; empty where there is none.
+    pub python: Vec<String>,
+    /// The models that must fail on it, each with a counterexample.
+    pub caught_by: Vec<String>,
+    /// The models that must still pass: what they cannot see, said and checked.
+    pub not_caught_by: Vec<String>,
+    /// Why, in a few lines.
+    pub why: Vec<String>,
+}
+
+impl Mistake {
+    /// `lesson/name`, as a learner types it.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.lesson, self.name)
+    }
+
+    /// The models to run: those that must catch it, then those that must not.
+    fn models(&self) -> Vec<String> {
+        self.caught_by
+            .iter()
+            .chain(&self.not_caught_by)
+            .cloned()
+            .collect()
+    }
+}
+
+/// Every lesson's mistakes, in lesson order, then by name.
+pub fn catalogue(ws: &Workspace) -> Result<Vec<Mistake>> {
+    let mut mistakes = Vec::new();
+    for lesson in lessons::discover(ws)? {
+        let dir = lesson.dir.join("mistakes");
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut patches: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "diff"))
+            .collect();
+        patches.sort();
+        for patch in patches {
+            let text = fs::read_to_string(&patch)
+                .map_err(|e| format!("cannot read {}: {e}", ws.show(&patch)))?;
+            let name = patch
+                .file_stem()
+                .and_then(|stem| stem.to_str())
+                .ok_or(format!("{}: a name that is not UTF-8", ws.show(&patch)))?
+                .to_string();
+            let mistake = parse(&lesson.name, &name, &patch, &text)
+                .map_err(|e| format!("{}: {e}", ws.show(&patch)))?;
+            mistakes.push(mistake);
+        }
+    }
+    Ok(mistakes)
+}
+
+/// Reads an entry's header: the `# key: value` lines before the patch.
+fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> {
+    let mut mistake = Mistake {
+        lesson: lesson.to_string(),
+        name: name.to_string(),
+        patch: patch.to_path_buf(),
+        what: String::new(),
+        python: Vec::new(),
+        caught_by: Vec::new(),
+        not_caught_by: Vec::new(),
+        why: Vec::new(),
+    };
+    for (number, line) in text.lines().enumerate() {
+        let Some(header) = line.strip_prefix("# ") else {
+            break;
+        };
+        let (key, value) = header
+            .split_once(": ")
+            .ok_or(format!("line {}: not `# key: value`", number + 1))?;
+        let value = value.trim().to_string();
+        match key {
+            "mistake" if mistake.what.is_empty() => mistake.what = value,
+            "python" => mistake.python.push(value),
+            "caught-by" => mistake.caught_by.push(value),
+            "not-caught-by" => mistake.not_caught_by.push(value),
+            "why" => mistake.why.push(value),
+            _ => {
+                return Err(format!(
+                    "line {}: `{key}` is not a key an entry has (once: mistake; any number: \
+                     python, caught-by, not-caught-by, why)",
+                    number + 1
+                ));
+            }
+        }
+    }
+    if mistake.what.is_empty() || mistake.caught_by.is_empty() {
+        return Err("the header needs a `# mistake:` line and a `# caught-by:` line".into());
+    }
+    if !text.lines().any(|line| line.starts_with("+++ b/")) {
+        return Err("no patch after the header (make one with `git diff`)".into());
+    }
+    Ok(mistake)
+}
+
+/// A usage error (exit 2) unless `id` names an entry; it lists the valid ones.
+pub fn find(ws: &Workspace, id: &str) -> Result<Mistake> {
+    let mistakes = catalogue(ws)?;
+    let ids: Vec<String> = mistakes.iter().map(Mistake::id).collect();
+    mistakes
+        .into_iter()
+        .find(|mistake| mistake.id() == id)
+        .ok_or(format!(
+            "no mistake `{id}` in the catalogue; the mistakes are:\n  {}",
+            ids.join("\n  ")
+        ))
+}
+
+/// `cargo xtask break`: the catalogue.
+pub fn list(ws: &Workspace) -> Result {
+    println!("The mistakes, each caught by a proof:\n");
+    print!("{}", listing(&catalogue(ws)?));
+    println!(
+        "\nEach is made in a copy of the workspace under target/, never in your files.\n\
+         Add --apply to make it in your own files and fix it by hand."
+    );
+    Ok(())
+}
+
+/// The command that shows each mistake, and what it is: the listing, and the chapters' copies of
+/// it (`<!-- generated: mistakes <lesson> -->`, filled by `run-all`).
+pub fn listing(mistakes: &[Mistake]) -> String {
+    mistakes
+        .iter()
+        .map(|mistake| format!("cargo xtask break {}\n    {}\n", mistake.id(), mistake.what))
+        .collect()
+}
+
+/// A chapter's block `mistakes <lesson>`: that lesson's entries.
+pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
+    let [lesson] = words else {
+        return Err(format!("a mistakes block names one lesson, not {words:?}"));
+    };
+    let mistakes: Vec<Mistake> = catalogue(ws)?
+        .into_iter()
+        .filter(|mistake| mistake.lesson == *lesson)
+        .collect();
+    if mistakes.is_empty() {
+        return Err(format!("the catalogue has no mistakes for `{lesson}`"));
+    }
+    Ok(listing(&mistakes))
+}
+
+/// `cargo xtask break <lesson>/<mistake>`: shows the mistake, applies it to the scratch copy,
+/// runs the models its entry names there, and shows what they found. `Err` when it was not
+/// caught as the catalogue says.
+pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
+    println!("{}: {}", mistake.id(), mistake.what);
+    if !mistake.python.is_empty() {
+        println!("\nIn Python:\n    {}", mistake.python.join("\n    "));
+    }
+    if !mistake.why.is_empty() {
+        println!("\n{}", mistake.why.join("\n"));
+    }
+    println!(
+        "\nThe change ({}), made in a copy of the workspace under {}:\n",
+        ws.show(&mistake.patch),
+        ws.show(&scratch_root(ws))
+    );
+    let text = fs::read_to_string(&mistake.patch).map_err(|e| e.to_string())?;
+    // From `--- a/<file>` on: the header was shown above, and git's own lines say nothing here.
+    for line in text.lines().skip_while(|line| !line.starts_with("--- ")) {
+        println!("    {line}");
+    }
+    let (report, problems) = check(ws, mistake)?;
+    print!("{}", report.text);
+    println!();
+    if problems.is_empty() {
+        println!("break: {}", caught(mistake));
+        println!(
+            "Make it in your own files, and fix it by hand: cargo xtask break {} --apply",
+            mistake.id()
+        );
+        Ok(())
+    } else {
+        Err(not_caught(ws, mistake, &problems))
+    }
+}
+
+/// `cargo xtask break --all`, a step of `cargo xtask test`: every entry, each caught by the
+/// models it names, each failure with its counterexample, each `not-caught-by` model passing.
+pub fn check_all(ws: &Workspace) -> Result {
+    let mistakes = catalogue(ws)?;
+    let mut failures = Vec::new();
+    for mistake in &mistakes {
+        eprintln!("\n==> break {}: {}", mistake.id(), mistake.what);
+        let (report, problems) = check(ws, mistake)?;
+        print!("{}", report.text);
+        if problems.is_empty() {
+            println!("\nbreak: {}", caught(mistake));
+        } else {
+            let message = not_caught(ws, mistake, &problems);
+            println!("\nbreak: {message}");
+            failures.push(message);
+        }
+    }
+    println!(
+        "\nbreak: {} of {} mistakes caught as the catalogue says",
+        mistakes.len() - failures.len(),
+        mistakes.len()
+    );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// The verdict line of a mistake caught as its entry says.
+fn caught(mistake: &Mistake) -> String {
+    let mut line = format!(
+        "caught. {} failed with a counterexample",
+        mistake.caught_by.join(" and ")
+    );
+    if !mistake.not_caught_by.is_empty() {
+        line.push_str(&format!(
+            "; {} passed, as the entry says it must",
+            mistake.not_caught_by.join(" and ")
+        ));
+    }
+    line
+}
+
+/// Why a mistake is not caught as its entry says, one problem a line.
+fn not_caught(ws: &Workspace, mistake: &Mistake, problems: &[String]) -> String {
+    format!(
+        "{} is NOT caught as {} says:\n  {}",
+        mistake.id(),
+        ws.show(&mistake.patch),
+        problems.join("\n  ")
+    )
+}
+
+/// Applies the mistake to the scratch copy, runs its models there, and says what differs from
+/// its entry (nothing, when it is caught as the catalogue says).
+fn check(ws: &Workspace, mistake: &Mistake) -> Result<(prove::Report, Vec<String>)> {
+    let copy = scratch(ws)?;
+    apply_to_copy(&copy, &mistake.patch, &ws.show(&mistake.patch))?;
+    let lessons: Vec<_> = lessons::discover(&copy)?
+        .into_iter()
+        .filter(|lesson| lesson.name == mistake.lesson)
+        .collect();
+    let rows = prove::run(&copy, &lessons, Some(&mistake.models())).map_err(|error| {
+        format!(
+            "{} with {} applied: {error}",
+            mistake.lesson,
+            ws.show(&mistake.patch)
+        )
+    })?;
+    let report = prove::report(&copy, &lessons, &rows, DocFigures::Ignore)?;
+    Ok((report, problems(mistake, &rows)))
+}
+
+/// What the models' verdicts say against the entry's claims: each `caught-by` model failed with a
+/// counterexample, each `not-caught-by` model passed.
+fn problems(mistake: &Mistake, rows: &[Row]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for model in &mistake.caught_by {
+        match rows.iter().find(|row| &row.model == model) {
+            None => problems.push(format!("{model} did not run")),
+            Some(row) if row.passed => {
+                problems.push(format!(
+                    "{model} passed, but the entry says it catches this"
+                ));
+            }
+            Some(row) if !row.failure().contains("counterexample:") => {
+                problems.push(format!("{model} failed without a counterexample"));
+            }
+            Some(_) => {}
+        }
+    }
+    for model in &mistake.not_caught_by {
+        match rows.iter().find(|row| &row.model == model) {
+            None => problems.push(format!("{model} did not run")),
+            Some(row) if !row.passed => problems.push(format!(
+                "{model} failed, but the entry says it cannot catch this mistake"
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+/// Where the scratch copy of the workspace lives: `<target>/break/workspace`.
+fn scratch_root(ws: &Workspace) -> PathBuf {
+    ws.target_dir().join("break").join("workspace")
+}
+
+/// The scratch copy, made equal to the workspace: every file but `.git/` and the target folder,
+/// written only where it differs, so cargo rebuilds only what a mistake changed. It builds into a
+/// target folder of its own, shared by every mistake: a lesson copied there has the same name and
+/// the same path inside its workspace as the real one, and cargo could take one's build for the
+/// other's if they shared a folder.
+fn scratch(ws: &Workspace) -> Result<Workspace> {
+    let root = scratch_root(ws);
+    let skip: BTreeSet<PathBuf> = [
+        ws.root.join(".git"),
+        ws.root.join("target"),
+        ws.target_dir(),
+    ]
+    .into_iter()
+    .collect();
+    let mut wanted = BTreeSet::new();
+    mirror(&ws.root, &root, &skip, &mut wanted)?;
+    remove_others(&root, &wanted)?;
+    Ok(ws.copy_at(root, ws.target_dir().join("break").join("target")))
+}
+
+/// Copies the files under `from` to `to`, skipping `skip`; records every path written.
+fn mirror(
+    from: &Path,
+    to: &Path,
+    skip: &BTreeSet<PathBuf>,
+    wanted: &mut BTreeSet<PathBuf>,
+) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    wanted.insert(to.to_path_buf());
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let (source, copy) = (entry.path(), to.join(entry.file_name()));
+        if skip.contains(&source) {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| e.to_string())?;
+        if kind.is_dir() {
+            mirror(&source, &copy, skip, wanted)?;
+        } else if kind.is_file() {
+            let bytes =
+                fs::read(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+            if fs::read(&copy).ok().as_deref() != Some(&bytes[..]) {
+                fs::write(&copy, &bytes)
+                    .map_err(|e| format!("cannot write {}: {e}", copy.display()))?;
+            }
+            wanted.insert(copy);
+        }
+    }
+    Ok(())
+}
+
+/// Removes what a previous mistake added to the copy and the workspace does not have.
+fn remove_others(dir: &Path, wanted: &BTreeSet<PathBuf>) -> Result {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if wanted.contains(&path) {
+            if path.is_dir() {
+                remove_others(&path, wanted)?;
+            }
+        } else if path.is_dir() {
+            fs::remove_dir_all(&path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        } else {
+            fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `git apply <patch>` in the copy, as a plain patch tool: the copy has no `.git`, and git must
+/// not find the real repository above it (it would then skip every path outside the copy's
+/// folder, and apply nothing). `shown` names the patch in messages.
+fn apply_to_copy(copy: &Workspace, patch: &Path, shown: &str) -> Result {
+    let ceiling = copy.root.parent().unwrap_or(&copy.root);
+    let mut git = git(&copy.root);
+    git.env("GIT_CEILING_DIRECTORIES", ceiling);
+    git_apply(git, patch, shown)?;
+    let text = fs::read_to_string(patch).map_err(|e| e.to_string())?;
+    let changed: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("+++ b/"))
+        .collect();
+    if changed.iter().any(|file| !copy.root.join(file).is_file()) {
+        return Err(format!(
+            "{shown}: git applied it, but not to {}",
+            copy.root.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `git apply <patch>`, with git's own words when it does not apply.
+fn git_apply(mut git: Command, patch: &Path, shown: &str) -> Result {
+    let output = git
+        .args(["apply", "--whitespace=nowarn"])
+        .arg(patch)
+        .output()
+        .map_err(|e| format!("could not run git to apply {shown}: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{shown} no longer applies to the lesson's files: the code it changes has changed since \
+         it was made. Make the mistake again by hand and save it with `git diff` under the same \
+         header. git said:\n{}",
+        String::from_utf8_lossy(&output.stderr).trim_end()
+    ))
+}
+
+/// `git`, in `dir`, ignoring a `GIT_DIR` or `GIT_WORK_TREE` set by whoever runs xtask.
+fn git(dir: &Path) -> Command {
+    let mut git = Command::new("git");
+    git.current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+    git
+}
+
+/// `cargo xtask break <lesson>/<mistake> --apply`: makes the mistake in the working tree, for a
+/// learner to fix by hand. Refuses if the lesson has uncommitted changes, so that git can undo it.
+pub fn apply(ws: &Workspace, mistake: &Mistake) -> Result {
+    let lesson_dir = format!("crates/{}", mistake.lesson);
+    let status = git(&ws.root)
+        .args(["status", "--porcelain", "--", &lesson_dir])
+        .output()
+        .map_err(|e| format!("could not run git: {e}"))?;
+    if !status.status.success() {
+        return Err(format!(
+            "--apply needs the repo as a git checkout, so that git can undo the mistake; git \
+             said: {}",
+            String::from_utf8_lossy(&status.stderr).trim_end()
+        ));
+    }
+    if !status.stdout.is_empty() {
+        return Err(format!(
+            "{lesson_dir} has uncommitted changes; commit or stash them first (git stash), so \
+             that the mistake can be undone alone:\n{}",
+            String::from_utf8_lossy(&status.stdout).trim_end()
+        ));
+    }
+    git_apply(git(&ws.root), &mistake.patch, &ws.show(&mistake.patch))?;
+    println!("Made the mistake {}: {}", mistake.id(), mistake.what);
+    let models: Vec<String> = mistake
+        .caught_by
+        .iter()
+        .map(|model| format!(" --model {model}"))
+        .collect();
+    println!(
+        "\nSee the proofs catch it, and after your fix see them pass:\n    cargo xtask prove {}{}",
+        mistake.lesson,
+        models.concat()
+    );
+    println!("Or undo it: git checkout -- {lesson_dir}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATCH: &str = "\
+# mistake: the lock left out
+# python: change_it(n)
+# caught-by: proof_a
+# not-caught-by: proof_b
+# why: b looks elsewhere
+diff --git a/crates/l/src/lib.rs b/crates/l/src/lib.rs
+--- a/crates/l/src/lib.rs
++++ b/crates/l/src/lib.rs
+@@ -1 +1 @@
+-fn a() {}
++fn b() {}
+";
+
+    fn mistake() -> Mistake {
+        parse("l", "no-lock", Path::new("no-lock.diff"), PATCH).expect("a valid entry")
+    }
+
+    fn row(model: &str, passed: bool, output: &str) -> Row {
+        Row::new("l", model, passed, output)
+    }
+
+    #[test]
+    fn reads_an_entrys_header() {
+        let mistake = mistake();
+        assert_eq!(mistake.id(), "l/no-lock");
+        assert_eq!(mistake.what, "the lock left out");
+        assert_eq!(mistake.python, ["change_it(n)"]);
+        assert_eq!(mistake.caught_by, ["proof_a"]);
+        assert_eq!(mistake.not_caught_by, ["proof_b"]);
+        assert_eq!(mistake.models(), ["proof_a", "proof_b"]);
+    }
+
+    #[test]
+    fn an_entry_without_its_model_or_patch_or_with_an_unknown_key_is_refused() {
+        let without_model = PATCH.replace("# caught-by: proof_a\n", "");
+        let unknown_key = PATCH.replace("# why:", "# because:");
+        let header_only: String = PATCH.lines().take(5).map(|l| format!("{l}\n")).collect();
+        for text in [without_model, unknown_key, header_only] {
+            assert!(
+                parse("l", "x", Path::new("x.diff"), &text).is_err(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn caught_only_when_its_model_fails_with_a_counterexample_and_the_other_passes() {
+        let panicked = "thread 'proof_a' panicked at proofs.rs:1:1:\nended at 5\n\ncounterexample: \
+                        execution 19, step by step:\n";
+        let caught = [row("proof_a", false, panicked), row("proof_b", true, "")];
+        assert_eq!(problems(&mistake(), &caught), Vec::<String>::new());
+
+        let uncaught = [row("proof_a", true, ""), row("proof_b", true, "")];
+        assert_eq!(
+            problems(&mistake(), &uncaught),
+            ["proof_a passed, but the entry says it catches this"]
+        );
+
+        let bare = "thread 'proof_a' panicked at proofs.rs:1:1:\nended at 5\n";
+        let without_schedule = [row("proof_a", false, bare), row("proof_b", true, "")];
+        assert_eq!(
+            problems(&mistake(), &without_schedule),
+            ["proof_a failed without a counterexample"]
+        );
+
+        let both_fail = [row("proof_a", false, panicked), row("proof_b", false, bare)];
+        assert_eq!(
+            problems(&mistake(), &both_fail),
+            ["proof_b failed, but the entry says it cannot catch this mistake"]
+        );
+    }
+
+    /// A copy of a one-lesson workspace, in a folder of its own inside a git repository, as the
+    /// scratch copy sits inside the repo's `target/`: `(repository, copy)`.
+    fn scratch_dir(name: &str) -> (PathBuf, PathBuf) {
+        let repo = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&repo);
+        let dir = repo.join("target").join("copy");
+        fs::create_dir_all(dir.join("crates/l/src")).unwrap();
+        let init = git(&repo).args(["init", "--quiet"]).status().unwrap();
+        assert!(init.success(), "git init");
+        (repo, dir)
+    }
+
+    #[test]
+    fn a_patch_applies_to_the_copy_though_it_sits_inside_a_repository() {
+        let (repo, dir) = scratch_dir("applies");
+        fs::write(dir.join("crates/l/src/lib.rs"), "fn a() {}\n").unwrap();
+        let patch = dir.join("no-lock.diff");
+        fs::write(&patch, PATCH).unwrap();
+        let copy = Workspace::find(false).copy_at(dir.clone(), dir.join("target"));
+        apply_to_copy(&copy, &patch, "crates/l/mistakes/no-lock.diff").expect("applies");
+        assert_eq!(
+            fs::read_to_string(dir.join("crates/l/src/lib.rs")).unwrap(),
+            "fn b() {}\n"
+        );
+        fs::remove_dir_all(&repo).unwrap();
+    }
+
+    #[test]
+    fn a_patch_that_no_longer_applies_is_an_error_naming_its_file() {
+        let (repo, dir) = scratch_dir("stale");
+        fs::write(dir.join("crates/l/src/lib.rs"), "fn changed() {}\n").unwrap();
+        let patch = dir.join("no-lock.diff");
+        fs::write(&patch, PATCH).unwrap();
+        let copy = Workspace::find(false).copy_at(dir.clone(), dir.join("target"));
+        let error = apply_to_copy(&copy, &patch, "crates/l/mistakes/no-lock.diff")
+            .expect_err("the file it changes has changed");
+        assert!(
+            error.starts_with("crates/l/mistakes/no-lock.diff no longer applies"),
+            "{error}"
+        );
+        assert!(
+            error.contains("crates/l/src/lib.rs"),
+            "git's words name the file: {error}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("crates/l/src/lib.rs")).unwrap(),
+            "fn changed() {}\n",
+            "nothing is half-applied"
+        );
+        fs::remove_dir_all(&repo).unwrap();
+    }
+}
