@@ -710,10 +710,11 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
 /// those of every sequentially consistent interleaving (the oracle): 7 balances over 70
 /// interleavings. Also reports what loom's default search reaches: it misses 8.
 ///
-/// Fails if `unlocked::change_it` changes how it reads and writes: on `fetch-add` (both lines one
-/// atomic step) loom reaches only `{0}`; with only the first line as `fetch_add`, it reaches
-/// `{-8, -5, 0, 5, 8}` (-3 and 3 are missing). Each failure shows the oracle's interleaving for a
-/// balance loom did not reach.
+/// Fails if `unlocked::change_it` changes how it reads and writes: on the catalogue's `fetch-add`
+/// (both lines one atomic step) loom reaches only `{0}`; on `fetch-add-first-line-only`, it
+/// reaches `{-8, -5, 0, 5, 8}` (-3 and 3 are missing), while the contrast still finds a lost
+/// update. Each failure shows the oracle's interleaving for a balance loom did not reach;
+/// `cargo xtask test` checks both entries.
 #[test]
 fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_1_iteration() {
     without_the_lock_exactly(1, ("default", "the default search", default_search()));

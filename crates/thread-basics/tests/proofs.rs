@@ -136,8 +136,8 @@ type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
 /// Fails on the catalogue's `ended-before-join` and `no-join` (crates/thread-basics/mistakes/;
 /// `cargo xtask break thread-basics/<mistake>` shows each failure and its counterexample, and
 /// `cargo xtask test` checks that it still fails).
-/// Does NOT fail if the sink's lock is std's (tried: still 1 execution, passes): the contrast
-/// model below is the one that catches a sink loom cannot see.
+/// Does NOT fail on `std-mutex-sink`, a sink loom cannot see (one execution either way, checked
+/// too): the contrast model below is the one that catches it.
 #[test]
 fn main_ends_last_in_every_interleaving() {
     const TICKS: u64 = 3;
@@ -184,13 +184,11 @@ fn main_ends_last_in_every_interleaving() {
 /// The mistaken order lives here, in the test, not in the lesson: the model calls the lesson's
 /// own steps (`say_running`, `start`, `say_ended`, `join`) in the wrong order.
 ///
-/// Fails if the sink's lock is std's instead of the facade's (in src/lib.rs,
-/// `use sync::{Arc, Mutex, thread};` becomes `use std::sync::Mutex; use sync::{Arc, thread};`),
-/// so loom no longer sees the lines being printed. Tried: 1 execution instead of 6; only "line 2
-/// of 5" was found, and "every place after main's first line is reachable" failed with
-/// `{1} != {1, 2, 3, 4}`. Also fails if the facade's `sleep` is `loom::thread::yield_now()`
-/// instead of a no-op. Tried: 4 executions; LoopThread never finished ahead of the main thread,
-/// and the same assertion failed with `{1, 2, 3} != {1, 2, 3, 4}`.
+/// Fails on the catalogue's `std-mutex-sink` (the sink locked with std's `Mutex`, so loom no longer
+/// sees the lines printed: 1 execution, only line 2 reached) and `yield-for-sleep-in-proofs` (the
+/// facade's `sleep` a `loom::thread::yield_now()`: 4 executions, LoopThread never finishes ahead of
+/// the main thread). On failure it lists every transcript loom reached. `cargo xtask break
+/// thread-basics/<mistake>` shows each; `cargo xtask test` checks that it still fails.
 #[test]
 fn ending_before_join_lets_main_end_while_loop_thread_runs() {
     const TICKS: u64 = 1;
@@ -229,18 +227,29 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
     let main_ended = format!("thread {UNNAMED} ended.");
     figures::report("reachable", listing(&seen, &main_ended));
 
-    let positions: BTreeSet<usize> = seen
+    // Where main's "ended." came, 1-based: every line after main's first must be reachable, from
+    // line 2 (before all of LoopThread's lines) to the last (after all of them).
+    let places: BTreeSet<usize> = seen
         .iter()
-        .map(|lines| lines.iter().position(|line| *line == main_ended).unwrap())
+        .map(|lines| lines.iter().position(|line| *line == main_ended).unwrap() + 1)
         .collect();
     let lines = loop_thread_lines(TICKS).len() + 2;
-    assert!(
-        positions.iter().any(|&at| at < lines - 1),
-        "loom finds main's last line before LoopThread has finished"
-    );
-    assert_eq!(
-        positions,
-        (1..lines).collect::<BTreeSet<_>>(),
-        "every place after main's first line is reachable"
-    );
+    let missed: Vec<usize> = (2..=lines).filter(|at| !places.contains(at)).collect();
+    if !missed.is_empty() {
+        panic!(
+            "with \"ended.\" before join, main's last line must be reachable at every line from 2 \
+             to {lines}; in {} loom never put it at line {}\n\n\
+             counterexample: every transcript loom reached, none with it there:\n{}",
+            match exploration.executions() {
+                1 => "its 1 execution".to_string(),
+                n => format!("{n} executions"),
+            },
+            missed
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            listing(&seen, &main_ended).trim_end()
+        );
+    }
 }
