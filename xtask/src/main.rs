@@ -9,6 +9,7 @@ mod bench;
 mod docs;
 mod figures;
 mod lessons;
+mod pictures;
 mod prove;
 mod run_all;
 mod workspace;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::docs;
 use crate::figures;
 use crate::lessons::{self, Lesson};
+use crate::pictures;
 use crate::workspace::{Result, Workspace};
 
 /// One model's run: what it reported and how it ended.
@@ -110,7 +111,8 @@ pub fn prove(ws: &Workspace, only: Option<&str>, bless: bool) -> Result {
             .map(Some)
             .ok_or(format!("{lesson}::{model} reported no figure `{key}`"))
     };
-    let stale = docs::sync(ws, "proof", "text", &fill, bless)?;
+    let mut stale = docs::sync(ws, "proof", "text", &fill, bless)?;
+    stale.extend(pictures::sync_schedules(ws, &fill, bless)?);
     for message in &stale {
         println!("\n{message}");
     }
