@@ -15,7 +15,7 @@
 //! the widest common fonts.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use svg::Document;
 use svg::node::element::{Description, Line, Polygon, Rectangle, TSpan, Text, Title};
@@ -118,7 +118,7 @@ fn path(ws: &Workspace, file: &str) -> PathBuf {
 }
 
 /// Writes `drawn` to `path` with `bless`; otherwise names the file if it differs.
-fn check(ws: &Workspace, path: &PathBuf, drawn: &str, bless: bool) -> Result<Option<String>> {
+fn check(ws: &Workspace, path: &Path, drawn: &str, bless: bool) -> Result<Option<String>> {
     let shown = ws.show(path);
     let old = fs::read_to_string(path).unwrap_or_default();
     if old == drawn {
@@ -368,23 +368,21 @@ pub fn schedule_svg(schedule: &Schedule, source: &str) -> String {
         let (colour, tint) = LANES[step.lane % LANES.len()];
         let alert = !step.note.is_empty();
         let height = ROW + if alert { NOTE_ROW } else { 0.0 };
-        // A light band behind every other step, and behind a noted one, to read across.
+        // A light band behind every other step, and behind a noted one, to read across; a noted
+        // band keeps a pixel of white at each edge, so two noted steps in a row stay two.
+        let band = |inset: f64, fill| {
+            rect(
+                lanes_x - 2.0,
+                top + inset,
+                WIDTH - MARGIN - lanes_x + 2.0,
+                height - 2.0 * inset,
+                fill,
+            )
+        };
         if alert {
-            picture = picture.add(rect(
-                lanes_x - 2.0,
-                top,
-                WIDTH - MARGIN - lanes_x + 2.0,
-                height,
-                ALERT_TINT,
-            ));
+            picture = picture.add(band(1.0, ALERT_TINT));
         } else if number % 2 == 1 {
-            picture = picture.add(rect(
-                lanes_x - 2.0,
-                top,
-                WIDTH - MARGIN - lanes_x + 2.0,
-                height,
-                STRIPE,
-            ));
+            picture = picture.add(band(0.0, STRIPE));
         }
         let middle = top + ROW / 2.0 + 4.5;
         let x = lane_x(step.lane) + PAD;
