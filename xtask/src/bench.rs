@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::pictures;
 use crate::workspace::{Result, Workspace};
 
 /// The benchmark target: `crates/lock-balance/benches/lock_cost.rs`.
@@ -57,6 +58,12 @@ pub fn bench(ws: &Workspace, python: bool, write_docs: bool) -> Result {
         )
         .map_err(|e| format!("cannot write {DOC}: {e}"))?;
         println!("\nwrote {DOC}");
+        // The chart, drawn from the table just written: the same figures, as the page shows them.
+        pictures::sync_chart(ws, true)?;
+    } else if let Some(stale) = pictures::sync_chart(ws, false)? {
+        return Err(format!(
+            "{stale}; redraw it with this run's figures: cargo xtask bench --write-docs"
+        ));
     }
     eprintln!(
         "\ncargo xtask bench: done in {:.0} s",
@@ -620,6 +627,8 @@ The last column is the median over the per-thread median at the same thread coun
 
 ## The numbers
 
+![A bar chart of the table below: for 1 thread and for every thread count measured, how many nanoseconds one call takes with each strategy, the Mutex, the atomic, the racy load and store, and the per-thread balance, whose bar is the floor, marked with a dashed line](pictures/{chart})
+
 {table}
 
 ## Why divan
@@ -636,6 +645,7 @@ Its one gap: it prints a table for people and nothing for programs, so `cargo xt
         samples = first.samples,
         calls = first.iters / first.samples.max(1),
         table = table.render(),
+        chart = pictures::CHART,
     );
     match comparison {
         Some(comparison) => {

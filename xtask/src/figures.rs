@@ -93,3 +93,123 @@ impl Exploration {
         executions
     }
 }
+
+/// The key of the figure that a contrast model reports its chosen schedule under, for the picture
+/// `cargo xtask prove` draws of it (`xtask/src/pictures.rs`).
+pub const SCHEDULE: &str = "schedule";
+
+/// One execution's schedule, in a form a program can read back: one lane per thread, the steps in
+/// the order the execution ran them. A model reports it with
+/// `report(SCHEDULE, &schedule)`; `cargo xtask prove` parses it with [`Schedule::parse`] and draws
+/// it. As text it is one tab-separated line per item:
+///
+/// ```text
+/// title    <what the picture shows>
+/// lanes    <thread>    <thread> ...
+/// beside   <what the column beside the steps holds: the balance, the output line, ...>
+/// step     <lane, from 0>    <what the thread did>    <the value beside>    <a note, or nothing>
+/// end      <the outcome, under the last step>
+/// ```
+///
+/// A step with a note is the one to look at (the overwritten update, the out-of-place line): the
+/// picture highlights it and prints the note beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    /// What the picture shows, in a few words.
+    pub title: String,
+    /// The threads, one lane each, left to right.
+    pub lanes: Vec<String>,
+    /// The heading of the column beside the steps.
+    pub beside: String,
+    /// The steps, in the order the execution ran them.
+    pub steps: Vec<ScheduleStep>,
+    /// The outcome, shown under the last step.
+    pub end: String,
+}
+
+/// One step of a [`Schedule`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduleStep {
+    /// The thread that took it: an index into [`Schedule::lanes`].
+    pub lane: usize,
+    /// What it did: `reads 0`, `writes 0 + 5 = 5`, `prints ...`.
+    pub does: String,
+    /// The value beside it: the balance after it, the output line it printed, ...
+    pub beside: String,
+    /// Why it matters, for the highlighted steps; empty for the others.
+    pub note: String,
+}
+
+impl std::fmt::Display for Schedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let one_field = |text: &str| {
+            assert!(
+                !text.contains(['\t', '\n']),
+                "a schedule field holds no tab or newline: {text:?}"
+            );
+        };
+        for text in [&self.title, &self.beside, &self.end]
+            .into_iter()
+            .chain(&self.lanes)
+        {
+            one_field(text);
+        }
+        writeln!(f, "title\t{}", self.title)?;
+        writeln!(f, "lanes\t{}", self.lanes.join("\t"))?;
+        writeln!(f, "beside\t{}", self.beside)?;
+        for step in &self.steps {
+            for text in [&step.does, &step.beside, &step.note] {
+                one_field(text);
+            }
+            assert!(step.lane < self.lanes.len(), "no lane {}", step.lane);
+            writeln!(
+                f,
+                "step\t{}\t{}\t{}\t{}",
+                step.lane, step.does, step.beside, step.note
+            )?;
+        }
+        write!(f, "end\t{}", self.end)
+    }
+}
+
+impl Schedule {
+    /// Reads back what [`Schedule`]'s `Display` wrote (the figure's lines, joined by newlines).
+    pub fn parse(text: &str) -> Result<Schedule, String> {
+        let mut schedule = Schedule {
+            title: String::new(),
+            lanes: Vec::new(),
+            beside: String::new(),
+            steps: Vec::new(),
+            end: String::new(),
+        };
+        for (number, line) in text.lines().enumerate() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let wrong = || format!("schedule line {}: cannot read {line:?}", number + 1);
+            match fields.as_slice() {
+                ["title", title] => schedule.title = title.to_string(),
+                ["lanes", lanes @ ..] if !lanes.is_empty() => {
+                    schedule.lanes = lanes.iter().map(|lane| lane.to_string()).collect();
+                }
+                ["beside", beside] => schedule.beside = beside.to_string(),
+                ["step", lane, does, beside, note] => {
+                    let lane: usize = lane.parse().map_err(|_| wrong())?;
+                    if lane >= schedule.lanes.len() {
+                        return Err(format!("{}: no lane {lane}", wrong()));
+                    }
+                    schedule.steps.push(ScheduleStep {
+                        lane,
+                        does: does.to_string(),
+                        beside: beside.to_string(),
+                        note: note.to_string(),
+                    });
+                }
+                ["end", end] => schedule.end = end.to_string(),
+                _ => return Err(wrong()),
+            }
+        }
+        if schedule.lanes.is_empty() || schedule.steps.is_empty() {
+            return Err("a schedule needs its lanes and at least one step".to_string());
+        }
+        Ok(schedule)
+    }
+}

@@ -11,6 +11,7 @@ mod docs;
 mod figures;
 mod lessons;
 mod mistakes;
+mod pictures;
 mod prove;
 mod run_all;
 mod workspace;

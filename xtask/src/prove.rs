@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::docs;
 use crate::figures;
 use crate::lessons::{self, Lesson};
+use crate::pictures;
 use crate::workspace::{Result, Workspace};
 
 /// One model's run: what it reported and how it ended.
@@ -226,7 +227,8 @@ pub fn report(
             .ok_or(format!("{lesson}::{model} reported no figure `{key}`"))
     };
     let bless = docs_figures == DocFigures::Bless;
-    let stale = docs::sync(ws, "proof", "text", &fill, bless)?;
+    let mut stale = docs::sync(ws, "proof", "text", &fill, bless)?;
+    stale.extend(pictures::sync_schedules(ws, &fill, bless)?);
     for message in &stale {
         text.push_str(&format!("\n{message}\n"));
     }

@@ -351,6 +351,31 @@ fn without_the_lock_an_update_can_be_lost() {
         .min_by_key(|(_, steps)| switches(steps))
         .expect("a lost update in timeline order");
     figures::report("timeline", timeline(&fewest.1, Some(fewest.0), false));
+    // The same execution, the same rows, for the picture `cargo xtask prove` draws of it.
+    figures::report(figures::SCHEDULE, drawn(&fewest.1, fewest.0));
+}
+
+/// The timeline's rows as a [`figures::Schedule`]: a lane per thread, the balance beside each
+/// step, the lost updates noted.
+fn drawn(steps: &[Step], final_balance: i64) -> figures::Schedule {
+    figures::Schedule {
+        title: "Without the lock: two threads, one balance, an update lost".to_string(),
+        lanes: THREADS
+            .iter()
+            .map(|(name, n)| format!("{name} (n={n})"))
+            .collect(),
+        beside: "balance".to_string(),
+        steps: rows(steps, false)
+            .into_iter()
+            .map(|row| figures::ScheduleStep {
+                lane: row.column,
+                does: row.text,
+                beside: row.balance.to_string(),
+                note: row.note.trim_start().trim_start_matches("<- ").to_string(),
+            })
+            .collect(),
+        end: format!("final balance: {final_balance} (the Python's comment says it should be 0)"),
+    }
 }
 
 /// One execution: its final balance and its steps.

@@ -124,6 +124,72 @@ fn counterexample(execution: u64, printed: &[(String, String)], expected: &[Stri
     out.trim_end().to_string()
 }
 
+/// Every execution's printed lines, (thread, line), in the order of the executions.
+type Runs = std::sync::Arc<std::sync::Mutex<Vec<Vec<(String, String)>>>>;
+
+/// Did the main thread print its last line before LoopThread printed its own?
+fn main_ends_first(printed: &[(String, String)], main_ended: &str) -> bool {
+    let loop_ended = format!("thread {LOOP_THREAD} ended.");
+    let at = |wanted: &str| printed.iter().position(|(_, line)| line == wanted);
+    matches!((at(main_ended), at(&loop_ended)), (Some(main), Some(others)) if main < others)
+}
+
+/// How many times the printing thread changes from one line to the next.
+fn switches(printed: &[(String, String)]) -> usize {
+    printed
+        .windows(2)
+        .filter(|pair| pair[0].0 != pair[1].0)
+        .count()
+}
+
+/// An execution's printed lines as a [`figures::Schedule`]: a lane per thread, each line's number
+/// beside it, main's last line noted when it comes before LoopThread's lines end.
+fn drawn(printed: &[(String, String)], main_ended: &str) -> figures::Schedule {
+    let lanes = [UNNAMED, LOOP_THREAD];
+    let steps = printed
+        .iter()
+        .enumerate()
+        .map(|(number, (thread, line))| {
+            let still_to_come = printed[number..]
+                .iter()
+                .filter(|(thread, _)| thread == LOOP_THREAD)
+                .count();
+            figures::ScheduleStep {
+                lane: lanes
+                    .iter()
+                    .position(|lane| lane == thread)
+                    .expect("main or LoopThread"),
+                does: line.clone(),
+                beside: format!("{}", number + 1),
+                note: match (line == main_ended, still_to_come) {
+                    (true, 1) => {
+                        "main's last line, and 1 line of LoopThread's still to come".to_string()
+                    }
+                    (true, n) if n > 1 => {
+                        format!("main's last line, and {n} lines of LoopThread's still to come")
+                    }
+                    _ => String::new(),
+                },
+            }
+        })
+        .collect();
+    let at = printed
+        .iter()
+        .position(|(_, line)| line == main_ended)
+        .map_or(0, |at| at + 1);
+    figures::Schedule {
+        title: "\"ended.\" before join: main's last line, printed while LoopThread runs"
+            .to_string(),
+        lanes: vec![format!("main thread ({UNNAMED})"), LOOP_THREAD.to_string()],
+        beside: "line".to_string(),
+        steps,
+        end: format!(
+            "main's last line is line {at} of {}: it ended before LoopThread did",
+            printed.len()
+        ),
+    }
+}
+
 /// Every transcript seen across a model's executions. A std lock, invisible to loom, is right
 /// here: it only collects results, and is never held across a loom operation.
 type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
@@ -198,19 +264,25 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
     let counter = exploration.clone();
     let seen = Seen::default();
     let record = seen.clone();
+    // Every execution's lines, each with the thread that printed it, in execution order: a std
+    // lock, invisible to loom, taken only after the loom threads are joined.
+    let runs: Runs = Runs::default();
+    let record_run = runs.clone();
     loom::model(move || {
         counter.execution();
-        let out = Arc::new(Sink::new(Vec::new()));
+        let out = Arc::new(Sink::new(Printed::record()));
         // print('thread %s is running...' % threading.current_thread().name)
-        say_running(&out).expect("a Vec<u8> takes every line");
+        say_running(&out).expect("the recording writer takes every line");
         // t = threading.Thread(target=loop, name='LoopThread'); t.start()
         let t = start(&out, TICKS, Duration::ZERO);
         // THE MISTAKE: the main thread's last line, before t.join().
-        say_ended(&out).expect("a Vec<u8> takes every line");
+        say_ended(&out).expect("the recording writer takes every line");
         // t.join()
         join(t).expect("LoopThread does not panic");
 
-        let lines = out.lines();
+        let printed = Printed::take();
+        let lines: Vec<String> = printed.iter().map(|(_, line)| line.clone()).collect();
+        record_run.lock().unwrap().push(printed);
         let (loop_lines, _) = by_thread(&lines);
         // One thread prints LoopThread's lines: they stay in order even here.
         assert_eq!(
@@ -234,6 +306,16 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
         .map(|lines| lines.iter().position(|line| *line == main_ended).unwrap() + 1)
         .collect();
     let lines = loop_thread_lines(TICKS).len() + 2;
+    // The picture: of the executions in which main ended before LoopThread, the one with the
+    // fewest switches between the threads (the first such, in loom's order, on a tie).
+    let runs = runs.lock().unwrap();
+    let chosen = runs
+        .iter()
+        .filter(|printed| main_ends_first(printed, &main_ended))
+        .min_by_key(|printed| switches(printed));
+    if let Some(printed) = chosen {
+        figures::report(figures::SCHEDULE, drawn(printed, &main_ended));
+    }
     let missed: Vec<usize> = (2..=lines).filter(|at| !places.contains(at)).collect();
     if !missed.is_empty() {
         panic!(

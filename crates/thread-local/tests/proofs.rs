@@ -305,6 +305,90 @@ impl School for SharedSchool {
     }
 }
 
+/// [`SharedSchool`], each bind and read also written to the log (a std thread-local, no loom
+/// operation: the same executions as without), for the picture of the contrast.
+struct LoggedSharedSchool;
+
+impl School for LoggedSharedSchool {
+    fn bind(student: String) {
+        log(Event::Binds(student.clone()));
+        SharedSchool::bind(student);
+    }
+
+    fn student() -> Result<String, AttributeError> {
+        let student = SharedSchool::student();
+        log(Event::Reads(student.clone().ok()));
+        student
+    }
+}
+
+/// How many times the acting thread changes from one event to the next.
+fn switches(events: &[(String, Event)]) -> usize {
+    events
+        .windows(2)
+        .filter(|pair| pair[0].0 != pair[1].0)
+        .count()
+}
+
+/// An execution's events as a [`figures::Schedule`]: a lane per thread (the students' threads,
+/// then any other in the order it first acts), the shared slot's student beside each step, a
+/// greeting of another thread's student noted.
+fn drawn(events: &[(String, Event)], students: &[&str]) -> figures::Schedule {
+    let mut lanes: Vec<String> = (0..students.len())
+        .map(|position| thread_name(position).unwrap())
+        .collect();
+    for (thread, _) in events {
+        if !lanes.contains(thread) {
+            lanes.push(thread.clone());
+        }
+    }
+    let mut slot: Option<&str> = None;
+    let mut greetings = Vec::new();
+    let steps = events
+        .iter()
+        .enumerate()
+        .map(|(number, (thread, event))| {
+            let mut note = String::new();
+            let does = match event {
+                Event::Binds(student) => {
+                    slot = Some(student);
+                    format!("binds {student}")
+                }
+                Event::Reads(Some(student)) => format!("reads {student}"),
+                Event::Reads(None) => "reads nothing: AttributeError".to_string(),
+                Event::Greets(line) => {
+                    greetings.push(line.as_str());
+                    if !wrong_greetings(students, line).is_empty() {
+                        let bound = events[..number]
+                            .iter()
+                            .rev()
+                            .find_map(|(who, event)| match event {
+                                Event::Binds(student) if who == thread => Some(student.as_str()),
+                                _ => None,
+                            })
+                            .unwrap_or("no one");
+                        note = format!("another thread's student: {thread} bound {bound}");
+                    }
+                    format!("prints {line}")
+                }
+            };
+            figures::ScheduleStep {
+                lane: lanes.iter().position(|lane| lane == thread).unwrap(),
+                does,
+                beside: slot.unwrap_or("(empty)").to_string(),
+                note,
+            }
+        })
+        .collect();
+    figures::Schedule {
+        title: "One shared global slot: a thread greets another thread's student".to_string(),
+        lanes,
+        beside: "the shared slot".to_string(),
+        steps,
+        end: format!("the output: {}", greetings.join(", then ")),
+    }
+}
+
 /// With one shared global slot in place of the thread-local, loom finds an interleaving in which a
 /// thread greets another thread's student: Thread-A binds Alice, Thread-B binds Bob, Thread-A reads
 /// Bob. Each access is locked, so there is no data race: the bug is that the slot is shared.
@@ -322,12 +406,30 @@ fn a_shared_global_lets_a_thread_greet_another_threads_student() {
     let counter = exploration.clone();
     let outputs = StdArc::new(StdMutex::new(BTreeSet::new()));
     let seen = StdArc::clone(&outputs);
+    // Every execution's events, in the order of the executions, for the picture.
+    let runs = StdArc::new(StdMutex::new(Vec::new()));
+    let record_run = StdArc::clone(&runs);
     loom::model(move || {
         counter.execution();
-        let output = lesson_output::<SharedSchool>(&STUDENTS, counter.executions());
+        let output = lesson_output::<LoggedSharedSchool>(&STUDENTS, counter.executions());
+        record_run.lock().unwrap().push(events());
         seen.lock().unwrap().insert(output);
     });
     exploration.finish();
+    // The picture: of the executions with a wrong greeting, the one with the fewest switches
+    // between threads (the first such, in loom's order, on a tie).
+    let runs = runs.lock().unwrap();
+    let chosen = runs
+        .iter()
+        .filter(|events| {
+            events.iter().any(|(_, event)| {
+                matches!(event, Event::Greets(line) if !wrong_greetings(&STUDENTS, line).is_empty())
+            })
+        })
+        .min_by_key(|events| switches(events));
+    if let Some(events) = chosen {
+        figures::report(figures::SCHEDULE, drawn(events, &STUDENTS));
+    }
     let outputs = outputs.lock().unwrap();
     let wrong: BTreeSet<String> = outputs
         .iter()
