@@ -238,8 +238,11 @@ pub fn report(
 
     let failed = rows.iter().filter(|row| row.verdict() != "passed").count();
     text.push_str(&format!(
-        "\nprove: {} models run, {} passed, {failed} failed\n",
-        rows.len(),
+        "\nprove: {} run, {} passed, {failed} failed\n",
+        match rows.len() {
+            1 => "1 model".to_string(),
+            n => format!("{n} models"),
+        },
         rows.len() - failed
     ));
     let unchecked = unchecked.into_inner();
@@ -448,9 +451,15 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The figures that are not columns of the table: reachable sets, timelines, ...
+/// The figures that are not columns of the table, nor drawn: reachable sets, timelines, ...
 fn print_notes(text: &mut String, rows: &[Row]) {
-    let columns = [figures::PROPERTY, figures::EXECUTIONS, figures::SECONDS];
+    // The schedule is data for the pictures (the `timeline` figure is its text for terminals).
+    let columns = [
+        figures::PROPERTY,
+        figures::EXECUTIONS,
+        figures::SECONDS,
+        figures::SCHEDULE,
+    ];
     for row in rows {
         let mut keys: Vec<&str> = Vec::new();
         for (key, _) in &row.figures {
@@ -539,7 +548,7 @@ mod tests {
             at("  FAILED\n"),
             at("==> l::proof_a FAILED\nended at 5"),
             at("counterexample: execution 19, step by step:\n   1  reads 0"),
-            at("prove: 1 models run, 0 passed, 1 failed"),
+            at("prove: 1 model run, 0 passed, 1 failed"),
             at(
                 "(not checked, because their model failed: the docs' figures l::proof_a executions)",
             ),
