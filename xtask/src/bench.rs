@@ -16,6 +16,18 @@ use std::time::Instant;
 use crate::pictures;
 use crate::workspace::{Result, Workspace};
 
+/// The columns of the table `bench` prints and writes to docs/performance.md, which the chart
+/// (xtask/src/pictures.rs) reads back.
+pub const TABLE_HEADER: [&str; 7] = [
+    "threads",
+    "strategy",
+    "median ns/call",
+    "min",
+    "max",
+    "samples",
+    "median ÷ floor",
+];
+
 /// The benchmark target: `crates/lock-balance/benches/lock_cost.rs`.
 const BENCH: &str = "lock_cost";
 /// The generated chapter.
@@ -337,15 +349,7 @@ impl Table {
 
     /// A Markdown table, its columns padded so it reads as well in a terminal.
     fn render(&self) -> String {
-        let header = [
-            "threads",
-            "strategy",
-            "median ns/call",
-            "min",
-            "max",
-            "samples",
-            "median ÷ floor",
-        ];
+        let header = TABLE_HEADER;
         let mut cells = vec![header.map(String::from)];
         for row in &self.rows {
             cells.push([

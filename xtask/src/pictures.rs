@@ -481,15 +481,7 @@ pub fn parse_table(page: &str) -> Result<Vec<Bar>> {
         .skip_while(|line| !line.starts_with("| threads"));
     let header = lines.next().ok_or("no table under `## The numbers`")?;
     let columns: Vec<&str> = cells(header);
-    let expected = [
-        "threads",
-        "strategy",
-        "median ns/call",
-        "min",
-        "max",
-        "samples",
-        "median ÷ floor",
-    ];
+    let expected = crate::bench::TABLE_HEADER;
     if columns != expected {
         return Err(format!(
             "the table's columns are {columns:?}, not {expected:?}"
