@@ -271,7 +271,14 @@ fn test(ws: &Workspace) -> workspace::Result {
     let total = steps.len();
     for (i, (name, step)) in steps.iter().enumerate() {
         eprintln!("\n==> xtask test: step {}/{total}: {name}", i + 1);
+        // Shown so a slow step can be found in a CI log; no step is judged by its time.
+        let started = std::time::Instant::now();
         step().map_err(|error| format!("step {}/{total} failed: {name}\n{error}", i + 1))?;
+        eprintln!(
+            "==> xtask test: step {}/{total} passed in {:.0} s: {name}",
+            i + 1,
+            started.elapsed().as_secs_f64()
+        );
     }
     eprintln!("\nxtask test: all {total} steps passed");
     Ok(())
