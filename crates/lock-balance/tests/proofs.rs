@@ -148,8 +148,8 @@ const IN_TIMELINE_ORDER: u64 = 1000;
 /// Said under a counterexample whose steps are not in timeline order.
 const OUT_OF_ORDER: &str = "(In this execution a load returned a store older than the latest \
      one: loom does not put the stores of threads that have not synchronized in one order, loom \
-     issue #180. No failing execution of this search read as one timeline; the outcome is still \
-     one a true interleaving gives.)";
+     issue #180. No other failing execution in the rest of this search, up to 1000 executions \
+     on, read as one timeline; the outcome is still one a true interleaving gives.)";
 
 /// The counterexample block every failing model prints (xtask looks for its first line).
 /// With `half_done`, a thread that takes the lock and finds a change half done (its own or
