@@ -70,8 +70,9 @@ enum Command {
     /// Without a name, lists the catalogue (crates/<lesson>/mistakes/<name>.diff). With one,
     /// applies that patch to a copy of the workspace under target/break/ (never to your files),
     /// runs the models its entry names there, and shows the change, the model that failed, and
-    /// the schedule that broke it. Exit status: 0 when caught as the entry says, 1 when not,
-    /// 2 for a name not in the catalogue.
+    /// the schedule that broke it. Exit status: 0 when caught as the entry says; 1 when not, or
+    /// when it could not be checked (a patch that no longer applies, a build that fails); 2 for
+    /// a name not in the catalogue.
     Break {
         /// `<lesson>/<mistake>`, e.g. `lock-balance/lock-too-small`.
         mistake: Option<String>,

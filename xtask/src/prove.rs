@@ -127,17 +127,17 @@ pub fn unknown_model(ws: &Workspace, lesson: &str, models: &[String]) -> Result<
         return Ok(None);
     };
     ws.cargo_loom(&test_args(lesson, &["--no-run", "--quiet"], &[]))?;
-    let all = list_models(ws, lesson)?;
-    Ok(models
-        .iter()
-        .find(|model| !all.contains(model))
-        .map(|missing| {
-            format!(
-                "{} has no model `{missing}`; its models are:\n  {}",
-                lesson.name,
-                all.join("\n  ")
-            )
-        }))
+    Ok(missing_model(lesson, &list_models(ws, lesson)?, models))
+}
+
+/// The first of `wanted` not in `all`, the lesson's models, said with the ones it has.
+fn missing_model(lesson: &Lesson, all: &[String], wanted: &[String]) -> Option<String> {
+    let missing = wanted.iter().find(|model| !all.contains(model))?;
+    Some(format!(
+        "{} has no model `{missing}`; its models are:\n  {}",
+        lesson.name,
+        all.join("\n  ")
+    ))
 }
 
 /// Builds each lesson's proofs with `--cfg loom` and runs its models one at a time, or only the
@@ -154,30 +154,29 @@ pub fn run(ws: &Workspace, lessons: &[Lesson], models: Option<&[String]>) -> Res
         let all = list_models(ws, lesson)?;
         let chosen = match models {
             None => all,
-            Some(names) => {
-                if let Some(missing) = names.iter().find(|name| !all.contains(name)) {
-                    return Err(format!(
-                        "{} has no model `{missing}`; its models are:\n  {}",
-                        lesson.name,
-                        all.join("\n  ")
-                    ));
-                }
-                names.to_vec()
-            }
+            Some(names) => match missing_model(lesson, &all, names) {
+                Some(message) => return Err(message),
+                None => names.to_vec(),
+            },
         };
         for model in chosen {
             let row = run_model(ws, lesson, &model)?;
+            let explored = match row.figure(figures::EXECUTIONS).as_deref() {
+                Some("1") => "1 execution".to_string(),
+                Some(n) => format!("{n} executions"),
+                // A failing model stops at its counterexample, before it reports its figures.
+                None if !row.passed => "stopped at its failure".to_string(),
+                None => "no figures".to_string(),
+            };
+            let seconds = row
+                .figure(figures::SECONDS)
+                .map(|seconds| format!(", {seconds} s"))
+                .unwrap_or_default();
             eprintln!(
-                "{:>10}  {}::{}  ({}, {} s)",
+                "{:>10}  {}::{}  ({explored}{seconds})",
                 row.verdict(),
                 row.lesson,
                 row.model,
-                match row.figure(figures::EXECUTIONS).as_deref() {
-                    Some("1") => "1 execution".to_string(),
-                    Some(n) => format!("{n} executions"),
-                    None => "no figures".to_string(),
-                },
-                row.figure(figures::SECONDS).unwrap_or("?".into()),
             );
             rows.push(row);
         }
@@ -403,8 +402,9 @@ fn print_table(text: &mut String, rows: &[Row]) {
                 row.lesson.clone(),
                 row.model.clone(),
                 row.figure(figures::PROPERTY).unwrap_or_default(),
-                row.figure(figures::EXECUTIONS).unwrap_or("?".into()),
-                row.figure(figures::SECONDS).unwrap_or("?".into()),
+                // A failing model stops before it reports them: "-", not "?", as nothing is unknown.
+                row.figure(figures::EXECUTIONS).unwrap_or("-".into()),
+                row.figure(figures::SECONDS).unwrap_or("-".into()),
                 row.verdict().to_string(),
             ]
         })
@@ -415,23 +415,22 @@ fn print_table(text: &mut String, rows: &[Row]) {
     };
     let [w0, w1, _, w3, w4, _] = [0, 1, 2, 3, 4, 5].map(width);
     let w2 = PROPERTY_WIDTH;
-    let out = std::cell::RefCell::new(text);
     let line = |[lesson, model, property, executions, seconds, verdict]: [&str; 6]| {
-        let text = format!(
+        let line = format!(
             "{lesson:<w0$}  {model:<w1$}  {property:<w2$}  {executions:>w3$}  {seconds:>w4$}  {verdict}"
         );
-        out.borrow_mut().push_str(&format!("{}\n", text.trim_end()));
+        format!("{}\n", line.trim_end())
     };
-    out.borrow_mut().push('\n');
-    line(header);
+    text.push('\n');
+    text.push_str(&line(header));
     for [lesson, model, property, executions, seconds, verdict] in &cells {
         let wrapped = wrap(property, PROPERTY_WIDTH);
         let (first, rest) = wrapped
             .split_first()
             .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
-        line([lesson, model, first, executions, seconds, verdict]);
+        text.push_str(&line([lesson, model, first, executions, seconds, verdict]));
         for more in rest {
-            line(["", "", more, "", "", ""]);
+            text.push_str(&line(["", "", more, "", "", ""]));
         }
     }
 }

@@ -82,15 +82,15 @@ fn final_balances(
     variant: Variant,
     iterations: u64,
     count: impl Fn() -> u64 + Clone + Send + Sync + 'static,
-    check: impl Fn(i64, &[Step]) -> Result<(), String> + Clone + Send + Sync + 'static,
+    check: impl Fn(i64, &[Step]) -> Result<(), Broken> + Clone + Send + Sync + 'static,
     half_done: bool,
 ) -> BTreeSet<i64> {
     // A std Mutex: invisible to loom, it collects across executions; it is only locked after the
     // loom threads are joined, never across a loom operation.
     let seen = Arc::new(Mutex::new(BTreeSet::new()));
-    // A failing execution whose steps do not read as one timeline, held back while the search
-    // looks for one that does (see `IN_TIMELINE_ORDER`): (its number, its message).
-    let held: Arc<Mutex<Option<(u64, String)>>> = Arc::default();
+    // The best failing execution so far, held back while the search looks for a better one (see
+    // `LOOK_FURTHER`): (its rank, the number of the first failing execution, its message).
+    let held: Arc<Mutex<Option<(u8, u64, String)>>> = Arc::default();
     for (name, search) in searches {
         let (seen, count, check, name, hold) = (
             Arc::clone(&seen),
@@ -111,42 +111,56 @@ fn final_balances(
                     schedule(execution, &name, &steps, None, half_done)
                 ),
             };
-            if let Err(what) = check(balance, &steps) {
-                let message = format!(
+            if let Err(Broken { what, telling }) = check(balance, &steps) {
+                let in_order = reads_latest(&steps);
+                let mut message = format!(
                     "{what}\n\n{}",
                     schedule(execution, &name, &steps, Some(balance), half_done)
                 );
-                if reads_latest(&steps) {
+                if !in_order {
+                    message.push_str(OUT_OF_ORDER);
+                }
+                // Best: a telling failure whose steps read as one timeline; shown at once.
+                let rank = u8::from(telling) + u8::from(in_order);
+                if rank == 2 {
                     panic!("{message}");
                 }
                 let mut held = hold.lock().unwrap();
-                match &*held {
-                    None => *held = Some((execution, message)),
-                    Some((first, message)) if execution - first >= IN_TIMELINE_ORDER => {
-                        panic!("{message}\n{OUT_OF_ORDER}")
-                    }
-                    Some(_) => {}
+                let first = held.as_ref().map_or(execution, |(_, first, _)| *first);
+                if held.as_ref().is_none_or(|(best, _, _)| rank > *best) {
+                    *held = Some((rank, first, message));
+                }
+                if execution - first >= LOOK_FURTHER {
+                    panic!("{}", held.take().expect("just held").2);
                 }
             }
             seen.lock().unwrap().insert(balance);
         });
-        if let Some((_, message)) = held.lock().unwrap().take() {
-            panic!("{message}\n{OUT_OF_ORDER}");
+        if let Some((_, _, message)) = held.lock().unwrap().take() {
+            panic!("{message}");
         }
     }
     seen.lock().unwrap().clone()
 }
 
-/// How many more executions a failing model runs, after a failing execution whose steps do not
-/// read as one timeline, to find one whose steps do. Loom orders the stores of two threads that
+/// What went wrong in a failing execution, in words. `telling` when it shows the failure at its
+/// plainest (for proof 3: a thread that builds on *another* thread's half-done change, not only on
+/// its own), so the search can stop there.
+struct Broken {
+    what: String,
+    telling: bool,
+}
+
+/// How many more executions a failing model runs, after its first failing execution, for a
+/// better counterexample: a telling one (see [`Broken`]) whose steps read as one timeline. Loom orders the stores of two threads that
 /// have not synchronized by vector clocks, not in one total order (loom issue #180): a load may
 /// return a store that is not the latest in the order loom ran them, and such a schedule, drawn
 /// step by step, shows a thread reading a value the balance column says is gone. The outcome is
 /// still one some true interleaving gives (proof 2 checks the outcomes), but the drawing misleads.
-const IN_TIMELINE_ORDER: u64 = 1000;
+const LOOK_FURTHER: u64 = 1000;
 
 /// Said under a counterexample whose steps are not in timeline order.
-const OUT_OF_ORDER: &str = "(In this execution a load returned a store older than the latest \
+const OUT_OF_ORDER: &str = "\n(In this execution a load returned a store older than the latest \
      one: loom does not put the stores of threads that have not synchronized in one order, loom \
      issue #180. No other failing execution in the rest of this search, up to 1000 executions \
      on, read as one timeline; the outcome is still one a true interleaving gives.)";
@@ -167,29 +181,80 @@ fn schedule(
     )
 }
 
-fn ends_at_zero(balance: i64, _: &[Step]) -> Result<(), String> {
+fn ends_at_zero(balance: i64, _: &[Step]) -> Result<(), Broken> {
     match balance {
         0 => Ok(()),
-        _ => Err(format!(
-            "with the lock, this execution ended at {balance}, not 0"
-        )),
+        _ => Err(Broken {
+            what: format!("with the lock, this execution ended at {balance}, not 0"),
+            telling: true,
+        }),
     }
 }
 
 /// Every time a lesson thread takes the lock, the balance is 0: no thread sees another's deposit
 /// before its withdrawal.
-fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), String> {
-    match thread_steps(steps)
+fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), Broken> {
+    let lesson: Vec<&Step> = thread_steps(steps).collect();
+    // Each time a thread took the lock and found the balance away from 0: that step, and whose
+    // change_it was half done then.
+    let found: Vec<(&Step, Vec<&str>)> = lesson
+        .iter()
         .enumerate()
-        .find(|(_, step)| step.access == Access::Lock && step.value != 0)
-    {
-        None => Ok(()),
-        Some((_, step)) => Err(format!(
-            "with the lock, {} took it and found the balance at {}, not 0: a change_it was half \
-             done while the lock was free",
-            step.thread, step.value
-        )),
+        .filter(|(_, step)| step.access == Access::Lock && step.value != 0)
+        .map(|(at, step)| (*step, mid_change(&lesson[..at])))
+        .collect();
+    let by_another = found
+        .iter()
+        .find_map(|(step, pending)| Some((step, pending.iter().find(|t| **t != step.thread)?)));
+    match (by_another, found.first()) {
+        (Some((step, other)), _) => Err(Broken {
+            what: format!(
+                "with the lock, {} took it and found the balance at {}, not 0: {other}'s \
+                 change_it was half done while the lock was free, and {} went on from there",
+                step.thread, step.value, step.thread
+            ),
+            telling: true,
+        }),
+        (None, Some((step, pending))) => Err(Broken {
+            what: format!(
+                "with the lock, {} took it and found the balance at {}, not 0: {}",
+                step.thread,
+                step.value,
+                match pending.is_empty() {
+                    false =>
+                        "its own change_it was half done while the lock was free, and \
+                              another thread could have taken it",
+                    true => "an earlier update was lost",
+                }
+            ),
+            telling: false,
+        }),
+        (None, None) => Ok(()),
     }
+}
+
+/// The lesson threads whose `change_it` is half done after `steps`: each has changed the balance
+/// in an odd number of its lock sections (its `+ n` without its `- n`). With the lock around the
+/// whole `change_it`, a section makes both changes and leaves the balance as it found it: none.
+fn mid_change(steps: &[&Step]) -> Vec<&'static str> {
+    THREADS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| {
+            let mut changes = 0;
+            let mut found = None;
+            for step in steps.iter().filter(|step| step.thread == *name) {
+                match step.access {
+                    Access::Lock => found = Some(step.value),
+                    Access::Unlock if found.is_some_and(|found| found != step.value) => {
+                        changes += 1;
+                    }
+                    _ => {}
+                }
+            }
+            changes % 2 == 1
+        })
+        .collect()
 }
 
 fn per_thread(iterations: u64) -> String {
@@ -470,8 +535,6 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
     let mut balance = 0;
     // What each thread last read, and on which row: the value its next write is computed from.
     let mut last_read: [Option<(i64, usize)>; THREADS.len()] = [None; THREADS.len()];
-    // The thread that last changed the balance.
-    let mut last_writer = None;
     let mut i = 0;
     while i < steps.len() {
         let step = steps[i];
@@ -495,7 +558,6 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                     format!("  <- overwrites {balance}: an update is lost")
                 };
                 balance = step.value;
-                last_writer = Some(column);
                 (format!("writes {}", sum(read, step.value)), note)
             }
             Access::FetchAdd(change) => {
@@ -527,9 +589,12 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                     }
                 }
                 let mut notes = Vec::new();
-                if half_done && found != 0 {
-                    let writer = last_writer.map_or("another thread", |w| THREADS[w].0);
-                    notes.push(format!("finds {found}: {writer}'s change_it half done"));
+                let pending = mid_change(&steps[..i]);
+                if half_done && !pending.is_empty() {
+                    let whose: Vec<String> =
+                        pending.iter().map(|thread| format!("{thread}'s")).collect();
+                    let whose = whose.join(" and ");
+                    notes.push(format!("finds {found}: {whose} change_it half done"));
                 }
                 if ![found, found + n, found - n].contains(&left) {
                     let stale = last_read[column]
@@ -542,9 +607,6 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                         ),
                         None => format!("overwrites {found}: an update is lost"),
                     });
-                }
-                if left != found {
-                    last_writer = Some(column);
                 }
                 balance = left;
                 let text = if read && left == found {
@@ -699,9 +761,12 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
     let possible = expected.clone();
     let interleaving_gives = move |balance: i64, _: &[Step]| match possible.contains(&balance) {
         true => Ok(()),
-        false => Err(format!(
-            "without the lock, this execution ended at {balance}, which no interleaving gives"
-        )),
+        false => Err(Broken {
+            what: format!(
+                "without the lock, this execution ended at {balance}, which no interleaving gives"
+            ),
+            telling: true,
+        }),
     };
     let reachable = final_balances(
         &[bounded_search(PINNED_BOUND)],
