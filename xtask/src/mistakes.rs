@@ -305,9 +305,20 @@ fn not_caught(ws: &Workspace, mistake: &Mistake, problems: &[String]) -> String 
 /// its entry (nothing, when it is caught as the catalogue says).
 fn check(ws: &Workspace, mistake: &Mistake) -> Result<(prove::Report, Vec<String>)> {
     let copy = scratch(ws)?;
+    let changed = uncommitted(ws, &mistake.lesson)?;
+    if let Some(changes) = &changed {
+        // The copy is of the working tree, so that an entry can be checked before it is
+        // committed; a learner's leftover mistake would be checked along with this one.
+        eprintln!(
+            "warning: crates/{lesson} differs from its last commit, and the copy has those \
+             changes too; if a mistake made with --apply is still there, undo it first \
+             (git checkout -- crates/{lesson}):\n{changes}",
+            lesson = mistake.lesson
+        );
+    }
     let applied = git_apply(&copy.root, &mistake.patch, &ws.show(&mistake.patch));
     if let Err(error) = applied {
-        return Err(match uncommitted(ws, &mistake.lesson)? {
+        return Err(match changed {
             // The patch is made against the committed lesson; the copy is of the working tree.
             Some(changes) => format!(
                 "crates/{} differs from the committed lesson (a mistake made with --apply and not \
