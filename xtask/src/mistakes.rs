@@ -50,6 +50,11 @@ impl Mistake {
         format!("{}/{}", self.lesson, self.name)
     }
 
+    /// Its lesson's folder, `crates/<lesson>`: what `--apply` changes and `git checkout` undoes.
+    fn folder(&self) -> String {
+        format!("crates/{}", self.lesson)
+    }
+
     /// The models to run: those that must catch it, then those that must not.
     fn models(&self) -> Vec<String> {
         self.caught_by
@@ -141,7 +146,7 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
         return Err("no patch after the header (make one with `git diff`)".into());
     }
     // `--apply` checks, and `git checkout` undoes, the lesson's folder: the patch stays in it.
-    let folder = format!("crates/{lesson}/");
+    let folder = format!("{}/", mistake.folder());
     if let Some(outside) = changed.iter().find(|file| !file.starts_with(&folder)) {
         return Err(format!(
             "the patch changes {outside}, outside {folder}: a mistake changes its own lesson only"
@@ -227,19 +232,40 @@ pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
     for line in text.lines().skip_while(|line| !line.starts_with("--- ")) {
         println!("    {line}");
     }
-    let (report, problems) = check(ws, mistake)?;
+    checked(ws, mistake)?;
+    println!(
+        "Make it in your own files, and fix it by hand: cargo xtask break {} --apply",
+        mistake.id()
+    );
+    Ok(())
+}
+
+/// Checks the mistake ([`check`]), prints the models' report and the verdict; `Err` says why it
+/// is not caught as its entry says, or why it could not be checked.
+fn checked(ws: &Workspace, mistake: &Mistake) -> Result {
+    let (report, problems) = check(ws, mistake)
+        .map_err(|error| format!("{} could not be checked: {error}", mistake.id()))?;
     print!("{}", report.text);
-    println!();
-    if problems.is_empty() {
-        println!("break: {}", caught(mistake));
-        println!(
-            "Make it in your own files, and fix it by hand: cargo xtask break {} --apply",
-            mistake.id()
-        );
-        Ok(())
-    } else {
-        Err(not_caught(ws, mistake, &problems))
+    if !problems.is_empty() {
+        return Err(format!(
+            "{} is NOT caught as {} says:\n  {}",
+            mistake.id(),
+            ws.show(&mistake.patch),
+            problems.join("\n  ")
+        ));
     }
+    let mut verdict = format!(
+        "caught. {} failed with a counterexample, as it must: here a failing proof is the point",
+        mistake.caught_by.join(" and ")
+    );
+    if !mistake.not_caught_by.is_empty() {
+        verdict.push_str(&format!(
+            "; {} passed, as the entry says it must",
+            mistake.not_caught_by.join(" and ")
+        ));
+    }
+    println!("\nbreak: {verdict}");
+    Ok(())
 }
 
 /// `cargo xtask break --all`, a step of `cargo xtask test`: every entry, each caught by the
@@ -250,19 +276,10 @@ pub fn check_all(ws: &Workspace) -> Result {
     for mistake in &mistakes {
         println!("\n==> break {}: {}", mistake.id(), mistake.what);
         // One entry that cannot be checked (a stale patch, a build error) does not stop the rest.
-        let message = match check(ws, mistake) {
-            Ok((report, problems)) => {
-                print!("{}", report.text);
-                if problems.is_empty() {
-                    println!("\nbreak: {}", caught(mistake));
-                    continue;
-                }
-                not_caught(ws, mistake, &problems)
-            }
-            Err(error) => format!("{} could not be checked: {error}", mistake.id()),
-        };
-        println!("\nbreak: {message}");
-        failures.push(message);
+        if let Err(message) = checked(ws, mistake) {
+            println!("\nbreak: {message}");
+            failures.push(message);
+        }
     }
     println!(
         "\nbreak: {} of {} mistakes caught as the catalogue says",
@@ -276,60 +293,28 @@ pub fn check_all(ws: &Workspace) -> Result {
     }
 }
 
-/// The verdict line of a mistake caught as its entry says.
-fn caught(mistake: &Mistake) -> String {
-    let mut line = format!(
-        "caught. {} failed with a counterexample, as it must: here a failing proof is the point",
-        mistake.caught_by.join(" and ")
-    );
-    if !mistake.not_caught_by.is_empty() {
-        line.push_str(&format!(
-            "; {} passed, as the entry says it must",
-            mistake.not_caught_by.join(" and ")
-        ));
-    }
-    line
-}
-
-/// Why a mistake is not caught as its entry says, one problem a line.
-fn not_caught(ws: &Workspace, mistake: &Mistake, problems: &[String]) -> String {
-    format!(
-        "{} is NOT caught as {} says:\n  {}",
-        mistake.id(),
-        ws.show(&mistake.patch),
-        problems.join("\n  ")
-    )
-}
-
 /// Applies the mistake to the scratch copy, runs its models there, and says what differs from
 /// its entry (nothing, when it is caught as the catalogue says).
 fn check(ws: &Workspace, mistake: &Mistake) -> Result<(prove::Report, Vec<String>)> {
     let copy = scratch(ws)?;
-    let changed = uncommitted(ws, &mistake.lesson)?;
+    // The copy is of the working tree, so that an entry can be checked before it is committed;
+    // a learner's leftover mistake would then be checked along with this one.
+    let changed = uncommitted(ws, &mistake.folder())?;
     if let Some(changes) = &changed {
-        // The copy is of the working tree, so that an entry can be checked before it is
-        // committed; a learner's leftover mistake would be checked along with this one.
         eprintln!(
-            "warning: crates/{lesson} differs from its last commit, and the copy has those \
-             changes too; if a mistake made with --apply is still there, undo it first \
-             (git checkout -- crates/{lesson}):\n{changes}",
-            lesson = mistake.lesson
+            "warning: {folder} differs from its last commit, and the copy has those changes too; \
+             if a mistake made with --apply is still there, undo it first (git checkout -- \
+             {folder}):\n{changes}",
+            folder = mistake.folder()
         );
     }
-    let applied = git_apply(&copy.root, &mistake.patch, &ws.show(&mistake.patch));
-    if let Err(error) = applied {
-        return Err(match changed {
-            // The patch is made against the committed lesson; the copy is of the working tree.
-            Some(changes) => format!(
-                "crates/{} differs from the committed lesson (a mistake made with --apply and not \
-                 undone, or an edit of yours), so the mistake cannot be made on top of it. Undo \
-                 it with `git checkout -- crates/{}` (or keep it with `git stash`), then try \
-                 again.\n{changes}",
-                mistake.lesson, mistake.lesson
-            ),
+    git_apply(&copy.root, &mistake.patch, &ws.show(&mistake.patch)).map_err(|error| {
+        match changed {
+            // The patch is made against the committed lesson, not against those changes.
+            Some(_) => format!("it cannot be made on top of the changes above. {error}"),
             None => error,
-        });
-    }
+        }
+    })?;
     let lessons: Vec<_> = lessons::discover(&copy)?
         .into_iter()
         .filter(|lesson| lesson.name == mistake.lesson)
@@ -484,11 +469,10 @@ fn git_apply(root: &Path, patch: &Path, shown: &str) -> Result {
     Ok(())
 }
 
-/// `git status` of the lesson's folder: `None` when it is as committed.
-fn uncommitted(ws: &Workspace, lesson: &str) -> Result<Option<String>> {
-    let folder = format!("crates/{lesson}");
+/// `git status` of a lesson's folder: `None` when it is as committed.
+fn uncommitted(ws: &Workspace, folder: &str) -> Result<Option<String>> {
     let status = git(&ws.root)
-        .args(["status", "--porcelain", "--", &folder])
+        .args(["status", "--porcelain", "--", folder])
         .output()
         .map_err(|e| format!("could not run git: {e}"))?;
     if !status.status.success() {
@@ -515,8 +499,8 @@ fn git(dir: &Path) -> Command {
 /// `cargo xtask break <lesson>/<mistake> --apply`: makes the mistake in the working tree, for a
 /// learner to fix by hand. Refuses if the lesson has uncommitted changes, so that git can undo it.
 pub fn apply(ws: &Workspace, mistake: &Mistake) -> Result {
-    let folder = format!("crates/{}", mistake.lesson);
-    if let Some(changes) = uncommitted(ws, &mistake.lesson)
+    let folder = mistake.folder();
+    if let Some(changes) = uncommitted(ws, &folder)
         .map_err(|e| format!("--apply needs the repo as a git checkout, to undo it with: {e}"))?
     {
         return Err(format!(

@@ -118,11 +118,12 @@ fn final_balances(
                     schedule(execution, &name, &steps, Some(balance), half_done)
                 );
                 if !in_order {
-                    message.push_str(OUT_OF_ORDER);
+                    message.push_str(&out_of_order());
                 }
-                // Best: a telling failure whose steps read as one timeline; shown at once.
-                let rank = u8::from(telling) + u8::from(in_order);
-                if rank == 2 {
+                // A schedule that reads as one timeline first, then a telling one; the best of
+                // both is shown at once.
+                let rank = 2 * u8::from(in_order) + u8::from(telling);
+                if rank == 3 {
                     panic!("{message}");
                 }
                 let mut held = hold.lock().unwrap();
@@ -152,18 +153,23 @@ struct Broken {
 }
 
 /// How many more executions a failing model runs, after its first failing execution, for a
-/// better counterexample: a telling one (see [`Broken`]) whose steps read as one timeline. Loom orders the stores of two threads that
-/// have not synchronized by vector clocks, not in one total order (loom issue #180): a load may
-/// return a store that is not the latest in the order loom ran them, and such a schedule, drawn
-/// step by step, shows a thread reading a value the balance column says is gone. The outcome is
-/// still one some true interleaving gives (proof 2 checks the outcomes), but the drawing misleads.
+/// better counterexample: one whose steps read as one timeline, and telling (see [`Broken`]).
+/// Loom orders the stores of two threads that have not synchronized by vector clocks, not in one
+/// total order (loom issue #180): a load may return a store that is not the latest in the order
+/// loom ran them, and such a schedule, drawn step by step, shows a thread reading a value the
+/// balance column says is gone. The outcome is still one some true interleaving gives (proof 2
+/// checks the outcomes), but the drawing misleads.
 const LOOK_FURTHER: u64 = 1000;
 
 /// Said under a counterexample whose steps are not in timeline order.
-const OUT_OF_ORDER: &str = "\n(In this execution a load returned a store older than the latest \
-     one: loom does not put the stores of threads that have not synchronized in one order, loom \
-     issue #180. No other failing execution in the rest of this search, up to 1000 executions \
-     on, read as one timeline; the outcome is still one a true interleaving gives.)";
+fn out_of_order() -> String {
+    format!(
+        "\n(In this execution a load returned a store older than the latest one: loom does not \
+         put the stores of threads that have not synchronized in one order, loom issue #180. No \
+         other failing execution in the rest of this search, up to {LOOK_FURTHER} executions on, \
+         read as one timeline; the outcome is still one a true interleaving gives.)"
+    )
+}
 
 /// The counterexample block every failing model prints (xtask looks for its first line).
 /// With `half_done`, a thread that takes the lock and finds a change half done (its own or
@@ -220,11 +226,11 @@ fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), Broken> {
                 "with the lock, {} took it and found the balance at {}, not 0: {}",
                 step.thread,
                 step.value,
-                match pending.is_empty() {
-                    false =>
-                        "its own change_it was half done while the lock was free, and \
-                              another thread could have taken it",
-                    true => "an earlier update was lost",
+                if pending.is_empty() {
+                    "an earlier update was lost"
+                } else {
+                    "its own change_it was half done while the lock was free, and another \
+                     thread could have taken it"
                 }
             ),
             telling: false,
@@ -469,7 +475,7 @@ fn drawn(steps: &[Step], final_balance: i64) -> figures::Schedule {
                 lane: row.column,
                 does: row.text,
                 beside: row.balance.to_string(),
-                note: row.note.trim_start().trim_start_matches("<- ").to_string(),
+                note: row.note,
             })
             .collect(),
         end: format!("final balance: {final_balance} (the Python's comment says it should be 0)"),
@@ -512,7 +518,7 @@ fn switches(steps: &[Step]) -> usize {
     threads.windows(2).filter(|pair| pair[0] != pair[1]).count()
 }
 
-/// One row of a timeline: what a thread did, and why it matters.
+/// One row of a timeline: what a thread did, and why it matters (empty when nothing does).
 struct Row {
     column: usize,
     text: String,
@@ -555,7 +561,7 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                 let note = if balance == read {
                     String::new()
                 } else {
-                    format!("  <- overwrites {balance}: an update is lost")
+                    format!("overwrites {balance}: an update is lost")
                 };
                 balance = step.value;
                 (format!("writes {}", sum(read, step.value)), note)
@@ -615,11 +621,7 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                 } else {
                     format!("lock, {found} -> {left}, unlock")
                 };
-                let note = match notes.is_empty() {
-                    true => String::new(),
-                    false => format!("  <- {}", notes.join("; ")),
-                };
-                (text, note)
+                (text, notes.join("; "))
             }
         };
         rows.push(Row {
@@ -658,7 +660,11 @@ fn timeline(steps: &[Step], final_balance: Option<i64>, half_done: bool) -> Stri
             row.text,
             room = width * (THREADS.len() - row.column)
         );
-        writeln!(out, "{line}{}{}", row.balance, row.note).unwrap();
+        let note = match row.note.as_str() {
+            "" => String::new(),
+            note => format!("  <- {note}"),
+        };
+        writeln!(out, "{line}{}{note}", row.balance).unwrap();
     }
     match final_balance {
         Some(balance) => write!(

@@ -262,8 +262,6 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
         "contrast: \"ended.\" before join, and loom finds main's last line before LoopThread ends (1 tick)",
     );
     let counter = exploration.clone();
-    let seen = Seen::default();
-    let record = seen.clone();
     // Every execution's lines, each with the thread that printed it, in execution order: a std
     // lock, invisible to loom, taken only after the loom threads are joined.
     let runs: Runs = Runs::default();
@@ -282,7 +280,6 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
 
         let printed = Printed::take();
         let lines: Vec<String> = printed.iter().map(|(_, line)| line.clone()).collect();
-        record_run.lock().unwrap().push(printed);
         let (loop_lines, _) = by_thread(&lines);
         // One thread prints LoopThread's lines: they stay in order even here.
         assert_eq!(
@@ -290,11 +287,16 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
             loop_thread_lines(TICKS),
             "LoopThread's lines, in order"
         );
-        record.lock().unwrap().insert(lines);
+        record_run.lock().unwrap().push(printed);
     });
     exploration.finish();
 
-    let seen = seen.lock().unwrap();
+    let runs = runs.lock().unwrap();
+    // The transcripts reached, each once.
+    let seen: BTreeSet<Vec<String>> = runs
+        .iter()
+        .map(|printed| printed.iter().map(|(_, line)| line.clone()).collect())
+        .collect();
     // The main thread's last line: loom's model thread has no name (see the header).
     let main_ended = format!("thread {UNNAMED} ended.");
     figures::report("reachable", listing(&seen, &main_ended));
@@ -308,7 +310,6 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
     let lines = loop_thread_lines(TICKS).len() + 2;
     // The picture: of the executions in which main ended before LoopThread, the one with the
     // fewest switches between the threads (the first such, in loom's order, on a tie).
-    let runs = runs.lock().unwrap();
     let chosen = runs
         .iter()
         .filter(|printed| main_ends_first(printed, &main_ended))
