@@ -1,8 +1,8 @@
 //! The one parser for every numeric flag of every lesson: a whole number in a range, or a usage
 //! error that says which range.
 //!
-//! Each lesson's `src/main.rs` includes this file with `#[path = "../../whole_number.rs"] mod
-//! whole_number;`. A file, not a crate: the workspace has one crate per lesson (plus xtask), each
+//! The `src/main.rs` of thread-basics and lock-balance include this file with `#[path =
+//! "../../whole_number.rs"] mod whole_number;` (thread-local has no numeric flag). A file, not a crate: the workspace has one crate per lesson (plus xtask), each
 //! readable on its own, and a library crate for one function would be a fourth kind of crate for
 //! a learner to wonder about. It sits in `crates/` beside the lessons: the workspace's
 //! `members = ["crates/*"]` only takes the folders there (Cargo skips a file the glob matches),
@@ -27,7 +27,9 @@ use std::str::FromStr;
 /// numbers: without it clap reads `-5` as an unknown flag, and says so without the range.
 /// (`allow_negative_numbers` is not enough: clap still reads `-100_000` as the short flags `-1`,
 /// `-0`, ...) The price: a flag name left where the number belongs, as in `--ticks --interval-ms
-/// 0`, is taken as the number, and refused with the same message.
+/// 0`, is taken as that number, and clap then refuses the `0` left over (`unexpected argument
+/// '0' found`, exit 2) before this parser runs; a flag given no number at all, at the end of the
+/// line, still gets clap's `a value is required`.
 pub fn in_range<T>(
     accepted: RangeInclusive<T>,
 ) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static

@@ -29,7 +29,7 @@ const MAX_CALLS: u64 = 1_000_000_000;
 #[derive(Debug, Parser)]
 #[command(version, after_help = AFTER_HELP)]
 struct Args {
-    /// How many times each thread calls change_it (1 to 100000000; with --trials, iterations
+    /// How many times each thread calls change_it (1..=100000000; with --trials, iterations
     /// times trials at most 1000000000).
     #[arg(long, value_name = "N", default_value_t = ITERATIONS, allow_hyphen_values = true,
           value_parser = whole_number::in_range(1..=MAX_ITERATIONS))]
@@ -40,7 +40,7 @@ struct Args {
     #[arg(long)]
     no_lock: bool,
 
-    /// Repeat the experiment T times (1 to 10000), each from 0, and print how often each final
+    /// Repeat the experiment T times (1..=10000), each from 0, and print how often each final
     /// balance came out, instead of one balance.
     #[arg(long, value_name = "T", allow_hyphen_values = true,
           value_parser = whole_number::in_range(1..=MAX_TRIALS))]

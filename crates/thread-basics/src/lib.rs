@@ -146,15 +146,18 @@ pub fn start<W: Write + Send + 'static>(
     interval: Duration,
 ) -> thread::JoinHandle<()> {
     let out = Arc::clone(out);
+    // threading.Thread(target=loop, name='LoopThread').start()
     thread::Builder::new()
         .name(LOOP_THREAD.to_owned())
         .spawn(move || {
-            if let Err(error) = loop_(&out, ticks, interval) {
-                panic!("failed printing a line: {error}");
-            }
+            loop_(&out, ticks, interval)
+                .unwrap_or_else(|error| panic!("{FAILED_PRINTING}: {error}"))
         })
         .expect("failed to spawn thread")
 }
+
+/// How a thread's failed line is reported, by `LoopThread`'s panic and by [`RunError::Print`].
+const FAILED_PRINTING: &str = "failed printing a line";
 
 /// `t.join()`: waits for the thread, and unlike Python says how it ended.
 ///
@@ -226,7 +229,7 @@ impl fmt::Display for RunError {
         match self {
             // Worded like the panic's own message, so both failures read alike on stderr.
             RunError::Print { thread, source } => {
-                write!(f, "thread '{thread}' failed printing a line: {source}")
+                write!(f, "thread '{thread}' {FAILED_PRINTING}: {source}")
             }
             RunError::Panicked(panicked) => panicked.fmt(f),
         }
