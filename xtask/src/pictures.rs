@@ -151,7 +151,7 @@ fn mono_width(text: &str, size: f64) -> f64 {
     text.chars().count() as f64 * size * MONO_EM
 }
 
-/// A `<text>` at (x, y): `family`, `size`, `fill`; `anchor` is `start`, `middle` or `end`.
+/// A `<text>` at (x, y) in `family`, `size` and `fill`; a caller sets `text-anchor` if needed.
 fn text(content: &str, x: f64, y: f64, size: f64, family: &str, fill: &str) -> Text {
     Text::new(content)
         .set("x", px(x))
