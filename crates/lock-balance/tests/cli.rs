@@ -6,10 +6,10 @@ use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
-#[path = "../../failing_stdout.rs"]
-mod failing_stdout;
+#[path = "../../cli_checks.rs"]
+mod cli_checks;
 
-use failing_stdout::elide_id_and_location;
+use cli_checks::{elide_id_and_location, refused_as_not_in_range};
 
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
 /// verbatim.
@@ -92,17 +92,7 @@ fn a_bad_number_is_refused_with_the_flags_range() {
             .chain(own);
         for value in values {
             for args in [vec![name, value], vec![&format!("{name}={value}")]] {
-                let output = lock_balance(&args);
-                assert_eq!(
-                    stderr(&output),
-                    format!(
-                        "error: invalid value '{value}' for '{flag}': expected a whole number in \
-                         {range}\n\nFor more information, try '--help'.\n"
-                    ),
-                    "{args:?}"
-                );
-                assert_eq!(output.status.code(), Some(2), "{args:?}");
-                assert!(output.stdout.is_empty(), "{args:?}");
+                refused_as_not_in_range(&lock_balance(&args), flag, value, range);
             }
         }
     }
@@ -273,7 +263,7 @@ fn help_states_the_ranges() {
 /// `/dev/full`, and the messages of its errno.
 #[cfg(target_os = "linux")]
 mod dev_full {
-    use super::failing_stdout::{dev_full, fails_the_same_way};
+    use super::cli_checks::{dev_full, fails_the_same_way};
 
     /// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
     /// reported, with exit status 1; `print!` would panic instead (exit status 101).

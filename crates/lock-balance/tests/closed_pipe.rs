@@ -1,11 +1,11 @@
 //! A stdout that is a pipe whose reader has already exited, as with `| head -c0`: in a test binary
-//! of its own, for the reason given at `closed_pipe` in `crates/failing_stdout.rs`.
+//! of its own, for the reason given at `closed_pipe` in `crates/cli_checks.rs`.
 #![cfg(all(not(loom), target_os = "linux"))]
 
-#[path = "../../failing_stdout.rs"]
-mod failing_stdout;
+#[path = "../../cli_checks.rs"]
+mod cli_checks;
 
-use failing_stdout::{closed_pipe, fails_the_same_way};
+use cli_checks::{closed_pipe, fails_the_same_way};
 
 /// The balance cannot be printed: an `error:` line and status 1, never a panic (status 101).
 #[test]

@@ -6,8 +6,8 @@ use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
-#[path = "../../failing_stdout.rs"]
-mod failing_stdout;
+#[path = "../../cli_checks.rs"]
+mod cli_checks;
 
 const BIN: &str = env!("CARGO_BIN_EXE_thread-basics");
 
@@ -43,17 +43,7 @@ fn invalid_values_exit_2_naming_the_flag_and_the_range() {
     for (flag, range, own) in flags {
         let (name, _) = flag.split_once(' ').unwrap();
         for value in refused.iter().chain(own) {
-            let output = run(&[name, value]);
-            assert_eq!(
-                String::from_utf8(output.stderr).unwrap(),
-                format!(
-                    "error: invalid value '{value}' for '{flag}': expected a whole number in \
-                     {range}\n\nFor more information, try '--help'.\n"
-                ),
-                "{name} {value:?}"
-            );
-            assert_eq!(output.status.code(), Some(2), "{name} {value:?}");
-            assert!(output.stdout.is_empty(), "{name} {value:?}: nothing runs");
+            cli_checks::refused_as_not_in_range(&run(&[name, value]), flag, value, range);
         }
     }
 }
@@ -109,7 +99,7 @@ mod stdout_fails {
     use pretty_assertions::assert_eq;
 
     use super::BIN;
-    use super::failing_stdout::{TRIES, dev_full, elide_id_and_location, fails_the_same_way};
+    use super::cli_checks::{TRIES, dev_full, elide_id_and_location, fails_the_same_way};
 
     /// `/dev/full` as stdout: every write fails with "no space left", so the main thread's first
     /// line does, before `LoopThread` is started. An `error:` line and status 1, never a panic

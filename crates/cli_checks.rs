@@ -1,15 +1,31 @@
-//! For the lessons' tests: a stdout that fails, and the check that a lesson answers it the same
-//! way every time (an `error:` line, exit status 1, never a panic's 101).
+//! For the lessons' command-line tests: a bad number refused as every lesson refuses it; a stdout
+//! that fails, and the check that a lesson answers it the same way every time (an `error:` line,
+//! exit status 1, never a panic's 101).
 //!
 //! Each lesson's `tests/cli.rs` and `tests/closed_pipe.rs` include this file with
-//! `#[path = "../../failing_stdout.rs"] mod failing_stdout;`: a file beside `whole_number.rs`, for
+//! `#[path = "../../cli_checks.rs"] mod cli_checks;`: a file beside `whole_number.rs`, for
 //! the reasons given there. Each test binary uses only part of it.
 #![allow(dead_code)]
 
 use std::fs::OpenOptions;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use pretty_assertions::assert_eq;
+
+/// Checks that `value`, given to `flag` (`--ticks <N>`), was refused as `crates/whole_number.rs`
+/// refuses it: clap's usage error with the flag's range, exit status 2, and nothing run.
+pub fn refused_as_not_in_range(output: &Output, flag: &str, value: &str, range: &str) {
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: invalid value '{value}' for '{flag}': expected a whole number in {range}\n\n\
+             For more information, try '--help'.\n"
+        ),
+        "{flag} {value:?}"
+    );
+    assert_eq!(output.status.code(), Some(2), "{flag} {value:?}");
+    assert!(output.stdout.is_empty(), "{flag} {value:?}: nothing runs");
+}
 
 /// How many times each run is repeated: its exit status and message must be the same each time.
 pub const TRIES: usize = 20;
