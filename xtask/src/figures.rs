@@ -94,6 +94,20 @@ impl Exploration {
     }
 }
 
+/// How many times the acting thread changes from one step to the next, given each step's thread:
+/// the contrast models draw, of the executions that show their mistake, the one with the fewest.
+pub fn switches<T: PartialEq>(threads: impl IntoIterator<Item = T>) -> usize {
+    let mut switches = 0;
+    let mut last = None;
+    for thread in threads {
+        if last.as_ref().is_some_and(|last| *last != thread) {
+            switches += 1;
+        }
+        last = Some(thread);
+    }
+    switches
+}
+
 /// The key of the figure that a contrast model reports its chosen schedule under, for the picture
 /// `cargo xtask prove` draws of it (`xtask/src/pictures.rs`).
 pub const SCHEDULE: &str = "schedule";

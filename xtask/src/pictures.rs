@@ -7,7 +7,7 @@
 //! - The **lock's cost**: a bar chart of the table in `docs/performance.md` (ns per call by
 //!   strategy, grouped by thread count, the per-thread floor marked). `cargo xtask bench
 //!   --write-docs` draws it from the table it has just written; a test (so `cargo xtask test`,
-//!   which times nothing) and `cargo xtask bench` check it against the table on the page.
+//!   which times nothing) checks it against the table on the page.
 //!
 //! The SVG is written with the `svg` crate (elements and attributes, text escaped for us, the
 //! attributes in a fixed order, so the same figures give the same file). Text is measured by

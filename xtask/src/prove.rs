@@ -256,7 +256,9 @@ pub fn report(
     }
     let outcome = match (failed, stale.len()) {
         (0, 0) => Ok(()),
-        (0, n) => Err(format!("{n} stale proof block(s) in docs/")),
+        (0, n) => Err(format!(
+            "{n} stale docs figure(s): proof blocks or pictures"
+        )),
         (n, _) => Err(format!("{n} model(s) failed")),
     };
     Ok(Report { text, outcome })

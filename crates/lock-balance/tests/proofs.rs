@@ -416,7 +416,9 @@ fn without_the_lock_an_update_can_be_lost() {
         let (number, (balance, steps)) = runs
             .iter()
             .enumerate()
-            .max_by_key(|(_, (_, steps))| switches(steps))
+            .max_by_key(|(_, (_, steps))| {
+                figures::switches(thread_steps(steps).map(|step| &step.thread))
+            })
             .expect("at least one execution");
         panic!(
             "no lost update found: all {} executions ended at 0\n\n{}",
@@ -452,7 +454,7 @@ fn without_the_lock_an_update_can_be_lost() {
     let fewest = in_order
         .iter()
         .filter(|(balance, _)| *balance != 0)
-        .min_by_key(|(_, steps)| switches(steps))
+        .min_by_key(|(_, steps)| figures::switches(thread_steps(steps).map(|step| &step.thread)))
         .expect("a lost update in timeline order");
     figures::report("timeline", timeline(&fewest.1, Some(fewest.0), false));
     // The same execution, the same rows, for the picture `cargo xtask prove` draws of it.
@@ -508,14 +510,6 @@ fn reads_latest(steps: &[Step]) -> bool {
             true
         }
     })
-}
-
-/// How many times the running thread changes from one step to the next.
-fn switches(steps: &[Step]) -> usize {
-    let threads: Vec<&str> = thread_steps(steps)
-        .map(|step| step.thread.as_str())
-        .collect();
-    threads.windows(2).filter(|pair| pair[0] != pair[1]).count()
 }
 
 /// One row of a timeline: what a thread did, and why it matters (empty when nothing does).

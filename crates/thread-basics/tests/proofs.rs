@@ -134,57 +134,52 @@ fn main_ends_first(printed: &[(String, String)], main_ended: &str) -> bool {
     matches!((at(main_ended), at(&loop_ended)), (Some(main), Some(others)) if main < others)
 }
 
-/// How many times the printing thread changes from one line to the next.
-fn switches(printed: &[(String, String)]) -> usize {
-    printed
-        .windows(2)
-        .filter(|pair| pair[0].0 != pair[1].0)
-        .count()
-}
-
 /// An execution's printed lines as a [`figures::Schedule`]: a lane per thread, each line's number
 /// beside it, main's last line noted when it comes before LoopThread's lines end.
 fn drawn(printed: &[(String, String)], main_ended: &str) -> figures::Schedule {
-    let lanes = [UNNAMED, LOOP_THREAD];
-    let steps = printed
-        .iter()
-        .enumerate()
-        .map(|(number, (thread, line))| {
-            let still_to_come = printed[number..]
-                .iter()
-                .filter(|(thread, _)| thread == LOOP_THREAD)
-                .count();
-            figures::ScheduleStep {
-                lane: lanes
-                    .iter()
-                    .position(|lane| lane == thread)
-                    .expect("main or LoopThread"),
-                does: line.clone(),
-                beside: format!("{}", number + 1),
-                note: match (line == main_ended, still_to_come) {
-                    (true, 1) => {
-                        "main's last line, and 1 line of LoopThread's still to come".to_string()
-                    }
-                    (true, n) if n > 1 => {
-                        format!("main's last line, and {n} lines of LoopThread's still to come")
-                    }
-                    _ => String::new(),
-                },
-            }
-        })
-        .collect();
+    // The lanes, by the name each thread prints itself with.
+    let threads = [UNNAMED, LOOP_THREAD];
     let at = printed
         .iter()
         .position(|(_, line)| line == main_ended)
-        .map_or(0, |at| at + 1);
+        .expect("an execution in which main printed its last line");
+    let still_to_come = printed[at..]
+        .iter()
+        .filter(|(thread, _)| thread == LOOP_THREAD)
+        .count();
+    let steps = printed
+        .iter()
+        .enumerate()
+        .map(|(number, (thread, line))| figures::ScheduleStep {
+            lane: threads
+                .iter()
+                .position(|lane| lane == thread)
+                .expect("main or LoopThread"),
+            does: line.clone(),
+            beside: format!("{}", number + 1),
+            note: match (number == at, still_to_come) {
+                (true, n) if n > 0 => format!(
+                    "main's last line, and {n} line{} of LoopThread's still to come",
+                    if n == 1 { "" } else { "s" }
+                ),
+                _ => String::new(),
+            },
+        })
+        .collect();
     figures::Schedule {
         title: "\"ended.\" before join: main's last line, printed while LoopThread runs"
             .to_string(),
-        lanes: vec![format!("main thread ({UNNAMED})"), LOOP_THREAD.to_string()],
+        lanes: threads
+            .map(|thread| match thread {
+                UNNAMED => format!("main thread ({UNNAMED})"),
+                _ => thread.to_string(),
+            })
+            .to_vec(),
         beside: "line".to_string(),
         steps,
         end: format!(
-            "main's last line is line {at} of {}: it ended before LoopThread did",
+            "main's last line is line {} of {}: it ended before LoopThread did",
+            at + 1,
             printed.len()
         ),
     }
@@ -313,7 +308,7 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
     let chosen = runs
         .iter()
         .filter(|printed| main_ends_first(printed, &main_ended))
-        .min_by_key(|printed| switches(printed));
+        .min_by_key(|printed| figures::switches(printed.iter().map(|(thread, _)| thread)));
     if let Some(printed) = chosen {
         figures::report(figures::SCHEDULE, drawn(printed, &main_ended));
     }

@@ -94,6 +94,18 @@ impl std::io::Write for Greetings {
     }
 }
 
+impl Event {
+    /// What the thread did, as a counterexample and a picture say it.
+    fn does(&self) -> String {
+        match self {
+            Event::Binds(student) => format!("binds {student}"),
+            Event::Reads(Some(student)) => format!("reads {student}"),
+            Event::Reads(None) => "reads nothing: AttributeError".to_string(),
+            Event::Greets(line) => format!("prints {line}"),
+        }
+    }
+}
+
 /// Who bound which student, who read what, and each greeting, in that execution's order; a
 /// greeting of another thread's student marked, or of its own student when it is the wrong thread.
 fn counterexample(execution: u64, events: &[(String, Event)], students: &[&str]) -> String {
@@ -102,18 +114,10 @@ fn counterexample(execution: u64, events: &[(String, Event)], students: &[&str])
         "step", "thread"
     );
     for (number, (thread, event)) in events.iter().enumerate() {
-        let (does, note) = match event {
-            Event::Binds(student) => (format!("binds {student}"), String::new()),
-            Event::Reads(Some(student)) => (format!("reads {student}"), String::new()),
-            Event::Reads(None) => ("reads nothing: AttributeError".to_string(), String::new()),
-            Event::Greets(line) => {
-                let note = wrong_greeting(events, number, students)
-                    .map(|why| format!("  <- {why}"))
-                    .unwrap_or_default();
-                (format!("prints {line}"), note)
-            }
-        };
-        writeln!(out, "{:>4}  {thread:<12}{does}{note}", number + 1).unwrap();
+        let note = wrong_greeting(events, number, students)
+            .map(|why| format!("  <- {why}"))
+            .unwrap_or_default();
+        writeln!(out, "{:>4}  {thread:<12}{}{note}", number + 1, event.does()).unwrap();
     }
     out.trim_end().to_string()
 }
@@ -336,14 +340,6 @@ impl School for LoggedSharedSchool {
     }
 }
 
-/// How many times the acting thread changes from one event to the next.
-fn switches(events: &[(String, Event)]) -> usize {
-    events
-        .windows(2)
-        .filter(|pair| pair[0].0 != pair[1].0)
-        .count()
-}
-
 /// An execution's events as a [`figures::Schedule`]: a lane per thread (the students' threads,
 /// then any other in the order it first acts), the shared slot's student beside each step, a
 /// greeting of another thread's student noted.
@@ -357,33 +353,23 @@ fn drawn(events: &[(String, Event)], students: &[&str]) -> figures::Schedule {
         }
     }
     let mut slot: Option<&str> = None;
-    let mut greetings = Vec::new();
     let steps = events
         .iter()
         .enumerate()
         .map(|(number, (thread, event))| {
-            let mut note = String::new();
-            let does = match event {
-                Event::Binds(student) => {
-                    slot = Some(student);
-                    format!("binds {student}")
-                }
-                Event::Reads(Some(student)) => format!("reads {student}"),
-                Event::Reads(None) => "reads nothing: AttributeError".to_string(),
-                Event::Greets(line) => {
-                    greetings.push(line.as_str());
-                    note = wrong_greeting(events, number, students).unwrap_or_default();
-                    format!("prints {line}")
-                }
-            };
+            if let Event::Binds(student) = event {
+                slot = Some(student);
+            }
             figures::ScheduleStep {
                 lane: lanes.iter().position(|lane| lane == thread).unwrap(),
-                does,
+                does: event.does(),
                 beside: slot.unwrap_or("(empty)").to_string(),
-                note,
+                note: wrong_greeting(events, number, students).unwrap_or_default(),
             }
         })
         .collect();
+    let printed = output(events);
+    let greetings: Vec<&str> = printed.lines().collect();
     figures::Schedule {
         title: "One shared global slot: a thread greets another thread's student".to_string(),
         lanes,
@@ -421,12 +407,8 @@ fn a_shared_global_lets_a_thread_greet_another_threads_student() {
     let runs = runs.lock().unwrap();
     let chosen = runs
         .iter()
-        .filter(|events| {
-            events.iter().any(|(_, event)| {
-                matches!(event, Event::Greets(line) if !wrong_greetings(&STUDENTS, line).is_empty())
-            })
-        })
-        .min_by_key(|events| switches(events));
+        .filter(|events| !wrong_greetings(&STUDENTS, &output(events)).is_empty())
+        .min_by_key(|events| figures::switches(events.iter().map(|(thread, _)| thread)));
     if let Some(events) = chosen {
         figures::report(figures::SCHEDULE, drawn(events, &STUDENTS));
     }
