@@ -8,7 +8,6 @@
 
 mod bench;
 mod docs;
-mod figures;
 mod lessons;
 mod mistakes;
 mod pictures;
@@ -110,7 +109,13 @@ fn main() -> ExitCode {
         Err(error) if error.use_stderr() => return usage_error(&error),
         Err(help_or_version) => help_or_version.exit(),
     };
-    let ws = Workspace::find(cli.locked);
+    let ws = match Workspace::find(cli.locked) {
+        Ok(ws) => ws,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     // pretty_assertions' diffs are coloured; escape codes only belong on a terminal.
     if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
         yansi::disable();

@@ -22,8 +22,8 @@ use svg::node::element::{Description, Line, Polygon, Rectangle, TSpan, Text, Tit
 use svg::node::{Comment, Text as TextNode};
 
 use crate::docs::Fill;
-use crate::figures::{SCHEDULE, Schedule};
 use crate::workspace::{Result, Workspace};
+use figures::{SCHEDULE, Schedule};
 
 /// Where the pictures are, from the repo's root; the chapters link them as `pictures/<file>`.
 pub const DIR: &str = "docs/pictures";
@@ -928,7 +928,7 @@ Every core is 2 here.
     /// in its chapter; the chart is the one the table on docs/performance.md gives.
     #[test]
     fn the_docs_pictures_are_well_formed_embedded_and_the_chart_is_fresh() {
-        let ws = Workspace::find(false);
+        let ws = Workspace::find(false).expect("the tests run inside the repo");
         for (lesson, model, file) in SCHEDULES {
             let svg = fs::read_to_string(path(&ws, file)).unwrap();
             well_formed(&svg);

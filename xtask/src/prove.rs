@@ -6,7 +6,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::docs;
-use crate::figures;
 use crate::lessons::{self, Lesson};
 use crate::pictures;
 use crate::workspace::{Result, Workspace};
@@ -488,7 +487,6 @@ fn print_notes(text: &mut String, rows: &[Row]) {
 #[cfg(test)]
 mod tests {
     use super::{Row, wrap};
-    use crate::figures;
 
     #[test]
     fn a_failure_shows_the_panic_message_and_its_counterexample_without_libtest_noise() {
@@ -523,7 +521,9 @@ mod tests {
         let chapter = "The proof explored\n\n<!-- generated: proof l proof_a executions -->\n\
                        ```text\n81\n```\n<!-- end generated -->\n";
         fs::write(root.join("docs/l.md"), chapter).unwrap();
-        let ws = Workspace::find(false).copy_at(root.clone(), root.join("target"));
+        let ws = Workspace::find(false)
+            .expect("the tests run inside the repo")
+            .copy_at(root.clone(), root.join("target"));
         let lessons = [Lesson {
             name: "l".into(),
             dir: root.join("crates/l"),

@@ -2,6 +2,7 @@
 
 use std::env;
 use std::ffi::OsString;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,24 +20,25 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Finds the workspace from xtask's own manifest, so xtask works from any folder in the repo.
-    pub fn find(locked: bool) -> Workspace {
-        let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let root = xtask_dir
-            .parent()
-            .expect("xtask/ sits in the workspace root")
-            .to_path_buf();
+    /// Finds the repo xtask was run in: the nearest folder, from the current one upwards, that
+    /// holds a workspace `Cargo.toml` and `xtask/`. Found at run time, never from the path xtask
+    /// was built from: with one `CARGO_TARGET_DIR` for two clones, cargo runs the binary built in
+    /// the first clone from the second, and a compile-time path would act on the first.
+    pub fn find(locked: bool) -> Result<Workspace> {
+        let here = env::current_dir()
+            .map_err(|error| format!("cannot read the current folder: {error}"))?;
+        let root = repo_root(&here)?;
         // Absolute: a relative `$CARGO_TARGET_DIR` is relative to where the user ran cargo, not
         // to the root where xtask's own cargo commands run.
         let target = match env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) => env::current_dir().unwrap_or_default().join(dir),
+            Some(dir) => here.join(dir),
             None => root.join("target"),
         };
-        Workspace {
+        Ok(Workspace {
             root,
             target,
             locked,
-        }
+        })
     }
 
     /// Another copy of the workspace, at `root`, building into `target`: the scratch copy that
@@ -122,6 +124,24 @@ impl Workspace {
             .display()
             .to_string()
     }
+}
+
+/// The nearest of `here` and its parents that is this repo's root.
+fn repo_root(here: &Path) -> Result<PathBuf> {
+    here.ancestors()
+        .find(|dir| {
+            dir.join("xtask/Cargo.toml").is_file()
+                && fs::read_to_string(dir.join("Cargo.toml"))
+                    .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "run cargo xtask inside the repo: no folder from {} upwards holds the workspace's \
+                 Cargo.toml and xtask/",
+                here.display()
+            )
+        })
 }
 
 fn status(mut command: Command, args: &[&str]) -> Result {

@@ -8,9 +8,6 @@ use clap::{CommandFactory, Parser};
 use lock_balance::{ITERATIONS, Mode, Options, Variant};
 
 // Every lesson's numeric flags share one parser, and so one message for a bad number: see the file.
-#[path = "../../whole_number.rs"]
-mod whole_number;
-
 /// The most `change_it` calls per thread: a bigger value is more likely a slip than a wish to
 /// wait. (100 million took 3 to 6 seconds with the lock, release build, on the 2-core AMD EPYC
 /// VM the lesson was written on; other machines differ, some several times over.)

@@ -6,9 +6,6 @@ use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
-#[path = "../../cli_checks.rs"]
-mod cli_checks;
-
 use cli_checks::{elide_id_and_location, refused_as_not_in_range};
 
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
@@ -263,7 +260,7 @@ fn help_states_the_ranges() {
 /// `/dev/full`, and the messages of its errno.
 #[cfg(target_os = "linux")]
 mod dev_full {
-    use super::cli_checks::{dev_full, fails_the_same_way};
+    use cli_checks::{dev_full, fails_the_same_way};
 
     /// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
     /// reported, with exit status 1; `print!` would panic instead (exit status 101).

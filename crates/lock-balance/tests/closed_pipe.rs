@@ -1,9 +1,6 @@
 //! A stdout that is a pipe whose reader has already exited, as with `| head -c0`: in a test binary
-//! of its own, for the reason given at `closed_pipe` in `crates/cli_checks.rs`.
+//! of its own, for the reason given at `closed_pipe` in `xtask/cli-checks`.
 #![cfg(all(not(loom), target_os = "linux"))]
-
-#[path = "../../cli_checks.rs"]
-mod cli_checks;
 
 use cli_checks::{closed_pipe, fails_the_same_way};
 

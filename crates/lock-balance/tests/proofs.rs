@@ -29,9 +29,6 @@
 //! shows the failure (`cargo xtask test` checks that each one is still caught).
 #![cfg(loom)]
 
-#[path = "../../../xtask/src/figures.rs"]
-mod figures;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering::SeqCst;

@@ -10,9 +10,6 @@ use clap::Parser;
 use thread_basics::{Sink, run, sync::Arc};
 
 // Every lesson's numeric flags share one parser, and so one message for a bad number: see the file.
-#[path = "../../whole_number.rs"]
-mod whole_number;
-
 /// Accepted `--ticks`: 0 is Python's `while n < 0` (the thread starts and ends at once); the cap
 /// only catches typos, since at the default interval 1000 ticks already take 17 minutes.
 const TICKS: RangeInclusive<u64> = 0..=1000;

@@ -6,9 +6,6 @@ use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
-#[path = "../../cli_checks.rs"]
-mod cli_checks;
-
 const BIN: &str = env!("CARGO_BIN_EXE_thread-basics");
 
 fn run(args: &[&str]) -> Output {
@@ -99,7 +96,7 @@ mod stdout_fails {
     use pretty_assertions::assert_eq;
 
     use super::BIN;
-    use super::cli_checks::{TRIES, dev_full, elide_id_and_location, fails_the_same_way};
+    use cli_checks::{TRIES, dev_full, elide_id_and_location, fails_the_same_way};
 
     /// `/dev/full` as stdout: every write fails with "no space left", so the main thread's first
     /// line does, before `LoopThread` is started. An `error:` line and status 1, never a panic

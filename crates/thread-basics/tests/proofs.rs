@@ -7,9 +7,6 @@
 //! `thread <unnamed> ...`: the lesson prints any nameless thread that way, loom's or not.
 #![cfg(loom)]
 
-#[path = "../../../xtask/src/figures.rs"]
-mod figures;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Duration;

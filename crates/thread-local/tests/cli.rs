@@ -3,9 +3,6 @@
 
 use std::process::{Command, Output};
 
-#[path = "../../cli_checks.rs"]
-mod cli_checks;
-
 fn thread_local(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_thread-local"))
         .args(args)
@@ -152,7 +149,7 @@ fn help_explains_the_students_and_thread_names() {
 /// `/dev/full`, and the messages of its errno.
 #[cfg(target_os = "linux")]
 mod dev_full {
-    use super::cli_checks::{dev_full, fails_the_same_way};
+    use cli_checks::{dev_full, fails_the_same_way};
 
     /// `/dev/full` as stdout: every thread's greeting fails with "no space left". The first failure
     /// in student order, Thread-A's, is the `error:` line, whichever thread failed first in time;

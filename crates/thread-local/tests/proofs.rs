@@ -7,9 +7,6 @@
 //! --test-threads=1`
 #![cfg(loom)]
 
-#[path = "../../../xtask/src/figures.rs"]
-mod figures;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::Arc as StdArc;

@@ -2,17 +2,14 @@
 //! that fails, and the check that a lesson answers it the same way every time (an `error:` line,
 //! exit status 1, never a panic's 101).
 //!
-//! Each lesson's `tests/cli.rs` and `tests/closed_pipe.rs` include this file with
-//! `#[path = "../../cli_checks.rs"] mod cli_checks;`: a file beside `whole_number.rs`, for
-//! the reasons given there. Each test binary uses only part of it.
-#![allow(dead_code)]
+//! A dev-dependency of each lesson, used by its `tests/cli.rs` and `tests/closed_pipe.rs`.
 
 use std::fs::OpenOptions;
 use std::process::{Command, Output, Stdio};
 
 use pretty_assertions::assert_eq;
 
-/// Checks that `value`, given to `flag` (`--ticks <N>`), was refused as `crates/whole_number.rs`
+/// Checks that `value`, given to `flag` (`--ticks <N>`), was refused as the `whole-number` crate
 /// refuses it: clap's usage error with the flag's range, exit status 2, and nothing run.
 pub fn refused_as_not_in_range(output: &Output, flag: &str, value: &str, range: &str) {
     assert_eq!(

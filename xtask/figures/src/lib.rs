@@ -2,15 +2,12 @@
 //!
 //! A model prints lines `proof-figure<TAB>key<TAB>value` on stdout. `cargo xtask prove` runs one
 //! model at a time with `--nocapture` and collects those lines; everything else is libtest's own
-//! chatter and is ignored. This one file holds both sides of that protocol: xtask compiles it as a
-//! module, and each lesson's `tests/proofs.rs` includes it with
-//! `#[path = "../../../xtask/src/figures.rs"] mod figures;`, so writer and reader cannot drift.
+//! chatter and is ignored. This one crate holds both sides of that protocol: each lesson's
+//! `tests/proofs.rs` writes with it (a dev-dependency) and xtask reads with it, so writer and
+//! reader cannot drift.
 //!
 //! It uses std only (no loom): the counters below must be invisible to loom, because they count
 //! across executions, which loom's own primitives are reset between.
-
-// Each side of the protocol uses only its half of this file.
-#![allow(dead_code)]
 
 use std::fmt::Display;
 use std::sync::Arc;

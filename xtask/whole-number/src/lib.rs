@@ -1,13 +1,10 @@
 //! The one parser for every numeric flag of every lesson: a whole number in a range, or a usage
 //! error that says which range.
 //!
-//! The `src/main.rs` of thread-basics and lock-balance include this file with `#[path =
-//! "../../whole_number.rs"] mod whole_number;` (thread-local has no numeric flag). A file, not a crate: the workspace has one crate per lesson (plus xtask), each
-//! readable on its own, and a library crate for one function would be a fourth kind of crate for
-//! a learner to wonder about. It sits in `crates/` beside the lessons: the workspace's
-//! `members = ["crates/*"]` only takes the folders there (Cargo skips a file the glob matches),
-//! and so does `cargo xtask`'s lesson discovery (a folder with a `Cargo.toml`). The lessons are
-//! `publish = false`, so a source file outside a package's folder costs nothing.
+//! A crate of its own, a normal dependency of every lesson with a numeric flag, so that each
+//! lesson's `src/main.rs` says `whole_number::in_range(1..=MAX)` and all of them refuse a bad
+//! number in the same words. It lives in `xtask/` with the repo's other support code: `crates/`
+//! holds only the lessons.
 //!
 //! Not clap's `value_parser!(u64).range(..)`: only a number out of the range gets the range from
 //! it; `1e5` and `100_000` get `invalid digit found in string`, `''` `cannot parse integer from
