@@ -63,7 +63,11 @@ enum Command {
     },
     /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs, the
     /// mistakes.
-    Test,
+    Test {
+        /// Show each caught mistake's failing models and counterexamples, not one line each.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Make a mistake a learner makes, and watch a proof catch it.
     ///
     /// Without a name, lists the catalogue (crates/<lesson>/mistakes/<name>.diff). With one,
@@ -79,9 +83,13 @@ enum Command {
         /// has uncommitted changes, so that `git checkout` can undo it.
         #[arg(long, requires = "mistake")]
         apply: bool,
-        /// Check every mistake in the catalogue (a step of `cargo xtask test`).
+        /// Check every mistake in the catalogue (a step of `cargo xtask test`): one line for
+        /// each mistake caught, the whole report for one that is not.
         #[arg(long, conflicts_with_all = ["mistake", "apply"])]
         all: bool,
+        /// With --all: the whole report of every mistake, caught or not.
+        #[arg(long, requires = "all")]
+        verbose: bool,
     },
     /// Measure what the lock costs, and the lock lesson against its Python original.
     ///
@@ -116,8 +124,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // pretty_assertions' diffs are coloured; escape codes only belong on a terminal.
-    if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
+    // pretty_assertions' diffs are coloured; escape codes only belong on a terminal. A diff can go
+    // to either stream (a failed transcript to stdout, a stale docs block in an error to stderr),
+    // so colour needs both to be terminals.
+    let terminals = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    if !terminals || std::env::var_os("NO_COLOR").is_some() {
         yansi::disable();
     }
     if let Command::Prove {
@@ -162,9 +173,14 @@ fn main() -> ExitCode {
             models,
             bless,
         } => prove::prove(&ws, lesson.as_deref(), &models, bless),
-        Command::Test => test(&ws),
-        Command::Break { apply, all, .. } => match (chosen, apply, all) {
-            (_, _, true) => mistakes::check_all(&ws),
+        Command::Test { verbose } => test(&ws, verbose),
+        Command::Break {
+            apply,
+            all,
+            verbose,
+            ..
+        } => match (chosen, apply, all) {
+            (_, _, true) => mistakes::check_all(&ws, verbose),
             (Some(mistake), true, _) => mistakes::apply(&ws, &mistake),
             (Some(mistake), false, _) => mistakes::show(&ws, &mistake),
             (None, _, _) => mistakes::list(&ws),
@@ -219,7 +235,7 @@ fn check_lesson(ws: &Workspace, name: &str) -> workspace::Result {
 type Step<'a> = (&'a str, Box<dyn Fn() -> workspace::Result + 'a>);
 
 /// Runs every check in order and stops at the first failure, naming it.
-fn test(ws: &Workspace) -> workspace::Result {
+fn test(ws: &Workspace, verbose: bool) -> workspace::Result {
     let steps: Vec<Step> = vec![
         (
             "cargo fmt --check",
@@ -271,7 +287,7 @@ fn test(ws: &Workspace) -> workspace::Result {
         ),
         (
             "cargo xtask break --all",
-            Box::new(|| mistakes::check_all(ws)),
+            Box::new(move || mistakes::check_all(ws, verbose)),
         ),
     ];
     let total = steps.len();

@@ -104,7 +104,7 @@ pub fn prove(ws: &Workspace, only: Option<&str>, models: &[String], bless: bool)
         return Err(format!("no lesson named `{}`", only.unwrap_or_default()));
     }
     let some = (!models.is_empty()).then_some(models);
-    let rows = run(ws, &lessons, some)?;
+    let rows = run(ws, &lessons, some, true)?;
     let docs = match (some, bless) {
         (Some(_), _) => DocFigures::Ignore,
         (None, true) => DocFigures::Bless,
@@ -140,16 +140,25 @@ fn missing_model(lesson: &Lesson, all: &[String], wanted: &[String]) -> Option<S
 }
 
 /// Builds each lesson's proofs with `--cfg loom` and runs its models one at a time, or only the
-/// ones in `models`, in that order; shows each verdict on stderr as it comes.
-pub fn run(ws: &Workspace, lessons: &[Lesson], models: Option<&[String]>) -> Result<Vec<Row>> {
+/// ones in `models`, in that order; with `progress`, shows the build and each verdict on stderr
+/// as it comes.
+pub fn run(
+    ws: &Workspace,
+    lessons: &[Lesson],
+    models: Option<&[String]>,
+    progress: bool,
+) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for lesson in lessons.iter().filter(|lesson| lesson.proofs().is_file()) {
-        eprintln!(
-            "\n==> proofs of {}: building {} with --cfg loom",
-            lesson.name,
-            ws.show(&lesson.proofs())
-        );
-        ws.cargo_loom(&test_args(lesson, &["--no-run"], &[]))?;
+        if progress {
+            eprintln!(
+                "\n==> proofs of {}: building {} with --cfg loom",
+                lesson.name,
+                ws.show(&lesson.proofs())
+            );
+        }
+        let quiet: &[&str] = if progress { &[] } else { &["--quiet"] };
+        ws.cargo_loom(&test_args(lesson, &[&["--no-run"], quiet].concat(), &[]))?;
         let all = list_models(ws, lesson)?;
         let chosen = match models {
             None => all,
@@ -159,7 +168,11 @@ pub fn run(ws: &Workspace, lessons: &[Lesson], models: Option<&[String]>) -> Res
             },
         };
         for model in chosen {
-            let row = run_model(ws, lesson, &model)?;
+            let row = run_model(ws, lesson, &model, progress)?;
+            if !progress {
+                rows.push(row);
+                continue;
+            }
             let explored = match row.figure(figures::EXECUTIONS).as_deref() {
                 Some("1") => "1 execution".to_string(),
                 Some(n) => format!("{n} executions"),
@@ -308,7 +321,7 @@ fn list_models(ws: &Workspace, lesson: &Lesson) -> Result<Vec<String>> {
 }
 
 /// Runs one model alone, showing that it is still running when it takes a while.
-fn run_model(ws: &Workspace, lesson: &Lesson, model: &str) -> Result<Row> {
+fn run_model(ws: &Workspace, lesson: &Lesson, model: &str, progress: bool) -> Result<Row> {
     let mut child = ws
         .loom_command(&test_args(
             lesson,
@@ -321,7 +334,8 @@ fn run_model(ws: &Workspace, lesson: &Lesson, model: &str) -> Result<Row> {
         .map_err(|e| format!("could not start the model {model}: {e}"))?;
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let status = wait_with_progress(&mut child, &format!("{}::{model}", lesson.name))?;
+    let name = format!("{}::{model}", lesson.name);
+    let status = wait_with_progress(&mut child, progress.then_some(name.as_str()))?;
     let (stdout, stderr) = (
         stdout.join().unwrap_or_default(),
         stderr.join().unwrap_or_default(),
@@ -358,9 +372,10 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String>
     })
 }
 
-/// Waits for the child; after two seconds, shows the model's name and the time it has run: on a
-/// terminal one line updated every second, in a log a line every ten seconds.
-fn wait_with_progress(child: &mut Child, name: &str) -> Result<ExitStatus> {
+/// Waits for the child; after two seconds, shows the model's name (when there is one to show)
+/// and the time it has run: on a terminal one line updated every second, in a log a line every
+/// ten seconds.
+fn wait_with_progress(child: &mut Child, name: Option<&str>) -> Result<ExitStatus> {
     let started = Instant::now();
     let terminal = io::stderr().is_terminal();
     let mut next = Duration::from_secs(2);
@@ -374,6 +389,7 @@ fn wait_with_progress(child: &mut Child, name: &str) -> Result<ExitStatus> {
         }
         thread::sleep(Duration::from_millis(100));
         let elapsed = started.elapsed();
+        let Some(name) = name else { continue };
         if elapsed >= next {
             shown = true;
             if terminal {

@@ -143,9 +143,20 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
     args.extend(program.args.iter().map(String::as_str));
     let mut child = ws
         .command(&args)
+        // A lesson's panics are part of what it shows (an example panics on purpose, and says
+        // so): their one-line message, not a backtrace a learner's RUST_BACKTRACE would add.
+        .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::piped())
+        // Collected and shown after the program: streamed, it would land among the stdout lines
+        // in whatever order the two pipes were read, differently from run to run.
+        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start cargo run: {e}"))?;
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut stderr, &mut text).map(|_| text)
+    });
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     let mut actual = String::new();
     loop {
@@ -163,6 +174,19 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
         println!(); // keep the verdict off the program's unfinished last line
     }
     let status = child.wait().map_err(|e| e.to_string())?;
+    let stderr = stderr
+        .join()
+        .map_err(|_| "the thread reading its stderr panicked".to_string())?
+        .map_err(|e| format!("reading its stderr: {e}"))?;
+    if !stderr.is_empty() {
+        println!("(and on stderr, which its transcript does not hold:)");
+        for line in stderr.lines() {
+            match line {
+                "" => println!(),
+                line => println!("    {line}"),
+            }
+        }
+    }
     if !status.success() {
         return Err(format!("`{}` failed ({status})", program.command()));
     }

@@ -2,8 +2,8 @@
 //! `Builder`, `move` and `'static`, `join`'s `Result`, `thread::scope`.
 //!
 //! Run it with `cargo run -p thread-basics --example spawn_and_join`. `cargo xtask run-all` checks its
-//! output against `spawn_and_join.txt` beside it. (The panic in `join_result` is meant: std prints its
-//! message on stderr, which run-all does not check.)
+//! output against `spawn_and_join.txt` beside it. (The panic in `join_result` is meant, and the
+//! program says so before it: std prints its message on stderr, which run-all does not check.)
 
 use std::thread;
 
@@ -28,6 +28,8 @@ fn move_and_static() {
 }
 
 fn join_result() {
+    // Said first, on stderr beside the message std prints there, so the panic comes announced.
+    eprintln!("(join: the next thread panics on purpose, with \"boom\"; std reports it below)");
     let t = thread::spawn(|| -> u64 { panic!("boom") });
     match t.join() {
         Ok(n) => println!("join: Ok({n})"),
