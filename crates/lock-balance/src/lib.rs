@@ -223,6 +223,8 @@ fn two_threads(
     // (docs/deeper/lock-balance.md, "Why the threads start one after the other").
     let mut threads = Vec::new();
     for (name, n) in THREADS {
+        // A copy of `run` for each thread: cloning a closure clones what it captured, here the
+        // `Arc` of the balance, so each thread owns one more handle on the same balance.
         let run = run.clone();
         // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start()
         let handle = thread::Builder::new()
