@@ -713,6 +713,11 @@ Both print 0; the lock is what makes that certain in each.
             times(python / rust),
         );
     }
+    // Where the book goes on from here (docs/SUMMARY.md puts the appendices next).
+    doc.push_str(
+        "\n---\n\n**Next:** [Appendix A, thread-basics, deeper](deeper/thread-basics.md): the appendices, one per
+chapter, hold what a chapter links to but does not need.\n",
+    );
     doc
 }
 

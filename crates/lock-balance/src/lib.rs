@@ -119,10 +119,7 @@ pub struct LockPoisoned;
 
 impl fmt::Display for LockPoisoned {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "found the lock poisoned: another thread panicked while changing the balance, \
-             which may be half-changed; refused to go on",
-        )
+        f.write_str("stopped: the lock is poisoned, the balance may be half-changed")
     }
 }
 

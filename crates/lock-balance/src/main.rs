@@ -81,9 +81,9 @@ fn main() -> ExitCode {
                 .error(
                     ErrorKind::ValueValidation,
                     format!(
-                        "--iterations {} with --trials {trials} is {} change_it calls per \
-                         thread; at most {MAX_CALLS} are accepted: lower \
-                         --iterations or --trials",
+                        "--iterations {} times --trials {trials} is {} calls\n\
+                         of change_it per thread, over the {MAX_CALLS} accepted: \
+                         lower either flag",
                         args.iterations,
                         args.iterations * trials,
                     ),
