@@ -141,11 +141,14 @@ pub struct Printed {
 pub fn run(options: &Options) -> Result<Printed, Vec<ThreadFailure>> {
     match options.mode {
         Mode::Trials(count) => Ok(Printed {
-            stdout: trials(options.variant, options.iterations, count)?.to_string() + "\n",
+            stdout: trials(options.variant, options.iterations, count)?
+                .to_string()
+                + "\n",
             note: None,
         }),
         Mode::Once { start_balance } => {
-            let balance = experiment(options.variant, start_balance, options.iterations)?;
+            let balance =
+                experiment(options.variant, start_balance, options.iterations)?;
             let note = match options.variant {
                 Variant::Locked => None,
                 Variant::Unlocked => Some(ONE_RUN_NOTE),

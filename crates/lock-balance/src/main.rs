@@ -105,7 +105,9 @@ fn main() -> ExitCode {
         Ok(printed) => {
             // Not `print!`, which panics (exit status 101) when stdout is closed.
             let mut stdout = io::stdout().lock();
-            if let Err(error) = write!(stdout, "{}", printed.stdout).and_then(|()| stdout.flush()) {
+            if let Err(error) = write!(stdout, "{}", printed.stdout)
+                .and_then(|()| stdout.flush())
+            {
                 eprintln!("error: could not write to stdout: {error}");
                 return ExitCode::FAILURE;
             }

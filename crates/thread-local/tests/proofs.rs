@@ -303,10 +303,11 @@ fn each_thread_greets_its_own_student_3_threads() {
 }
 
 loom::lazy_static! {
-    /// The learner's mistake: `local_school = {'student': None}`, one global slot for every
-    /// thread, guarded by a lock so each access is safe, yet shared. (With std this would be a
-    /// plain `static SHARED_SCHOOL: Mutex<Option<String>> = Mutex::new(None)`; loom's `Mutex` is
-    /// not `const`, so loom's `lazy_static!` makes a fresh one for every execution.)
+    /// The learner's mistake: `local_school = {'student': None}`, one global
+    /// slot for every thread, guarded by a lock so each access is safe, yet
+    /// shared. (With std this would be a plain `static SHARED_SCHOOL:
+    /// Mutex<Option<String>> = Mutex::new(None)`; loom's `Mutex` is not `const`,
+    /// so loom's `lazy_static!` makes a fresh one for every execution.)
     static ref SHARED_SCHOOL: Mutex<Option<String>> = Mutex::new(None);
 }
 
