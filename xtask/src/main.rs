@@ -113,6 +113,10 @@ enum Command {
         /// rewrite docs/performance.md from this run.
         #[arg(long)]
         write_docs: bool,
+        /// Only redraw docs/pictures/lock-cost.svg from the table already in
+        /// docs/performance.md, running nothing (after a change to how the chart is drawn).
+        #[arg(long, conflicts_with_all = ["python", "write_docs"])]
+        redraw_chart: bool,
     },
 }
 
@@ -176,7 +180,12 @@ fn main() -> ExitCode {
             (Some(mistake), false, _) => mistakes::show(&ws, &mistake),
             (None, _, _) => mistakes::list(&ws),
         },
-        Command::Bench { python, write_docs } => bench::bench(&ws, python, write_docs),
+        Command::Bench {
+            redraw_chart: true, ..
+        } => pictures::sync_chart(&ws, true).map(|_| ()),
+        Command::Bench {
+            python, write_docs, ..
+        } => bench::bench(&ws, python, write_docs),
         Command::Book { test } => book::book(&ws, test),
     };
     match result {
