@@ -185,10 +185,10 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// How to run the browser test, for the message that says it was skipped.
-const HOW_TO_RUN: &str = "To run it: install Chromium and Node.js 20 or newer (on Debian: \
-    `apt-get install -y chromium nodejs npm`), or point $CHROMIUM at a Chromium or Chrome \
-    binary; then `cargo xtask book --test`.";
+/// How to run the browser test, for the message that says it was skipped (80 columns).
+const HOW_TO_RUN: &str = "To run it, install Chromium and Node.js 20 or newer (on Debian: \
+apt-get install -y\nchromium nodejs npm), or point $CHROMIUM at a Chromium or Chrome binary; \
+then run\ncargo xtask book --test";
 
 /// Runs `xtask/book-test/book.test.mjs` against the book in `out` (see the module's doc).
 fn browser_test(ws: &Workspace, out: &Path) -> Result {
@@ -198,11 +198,20 @@ fn browser_test(ws: &Workspace, out: &Path) -> Result {
         .or_else(|| BROWSERS.iter().find_map(|name| on_path(name)));
     let node = on_path("node");
     let npm = on_path("npm");
-    let (Some(chromium), Some(node), Some(npm)) = (chromium, node, npm) else {
-        let missing = "Chromium and Node.js (node and npm) are needed, and not all were found";
+    let (Some(chromium), Some(node), Some(npm)) = (&chromium, &node, &npm) else {
+        let missing: Vec<&str> = [
+            (chromium.is_none(), "Chromium"),
+            (node.is_none(), "node"),
+            (npm.is_none(), "npm"),
+        ]
+        .into_iter()
+        .filter_map(|(absent, name)| absent.then_some(name))
+        .collect();
+        let missing = format!("{} not found", missing.join(", "));
         if in_ci {
             return Err(format!(
-                "the browser test of the book is required in CI: {missing}. {HOW_TO_RUN}"
+                "the browser test of the book is required in CI ($CI is set): \
+                 {missing}.\n{HOW_TO_RUN}"
             ));
         }
         println!("\nSKIPPED the browser test of the book: {missing}.\n{HOW_TO_RUN}");
@@ -221,19 +230,19 @@ fn browser_test(ws: &Workspace, out: &Path) -> Result {
     }
     if !fresh {
         run(
-            Command::new(&npm)
+            Command::new(npm)
                 .current_dir(&dir)
                 .args(["ci", "--no-audit", "--no-fund"]),
             "npm ci (in target/book-test)",
         )?;
     }
-    println!("\n==> the browser test: {}", chromium.display());
+    println!("\n==> the browser test, in {}", chromium.display());
     let result = run(
         Command::new(node)
             .current_dir(&dir)
             .args(["--test", "--test-reporter=spec", "book.test.mjs"])
             .env("BOOK_ROOT", out)
-            .env("CHROMIUM", &chromium),
+            .env("CHROMIUM", chromium),
         "node --test book.test.mjs (the browser test of the book)",
     );
     eprintln!(
