@@ -627,7 +627,7 @@ The last column is the median over the per-thread median at the same thread coun
 
 ## The numbers
 
-![A bar chart of the table below: for 1 thread and for every thread count measured, how many nanoseconds one call takes with each strategy, the Mutex, the atomic, the racy load and store, and the per-thread balance, whose bar is the floor, marked with a dashed line](pictures/{chart})
+![A bar chart of the table below, on a log scale: for 1 thread and for every thread count measured, how many nanoseconds one call takes with each strategy, the Mutex, the atomic, the racy load and store, and the per-thread balance, whose bar is the floor, marked with a dashed line](pictures/{chart})
 
 {table}
 
@@ -713,6 +713,11 @@ Both print 0; the lock is what makes that certain in each.
             times(python / rust),
         );
     }
+    // Where the book goes on from here (docs/SUMMARY.md puts the appendices next).
+    doc.push_str(
+        "\n---\n\n**Next:** [Appendix A, thread-basics, deeper](deeper/thread-basics.md): the appendices, one per
+chapter, hold what a chapter links to but does not need.\n",
+    );
     doc
 }
 

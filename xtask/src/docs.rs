@@ -14,6 +14,17 @@
 //! `code <path>` (a source file without its `//!` header, filled by `run-all`), or
 //! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`), or
 //! `mistakes <lesson>` (that lesson's entries in the catalogue of mistakes, filled by `run-all`).
+//!
+//! A figure of one line can also stand inside a line, a table's cell say, where a fenced block
+//! would be a grey box for a single number:
+//!
+//! ```markdown
+//! | 1 | <!-- generated: proof lock-balance some_model executions -->81<!-- end generated --> |
+//! ```
+//!
+//! Both forms render in mdBook and on GitHub alike, which show neither comment. A `code` block of
+//! a whole program that needs nothing but std is fenced `rust`, so the book gives it the Rust
+//! Playground's Run button; any other is `rust,noplayground`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,14 +90,22 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-/// The `rust` blocks of a lesson's chapter that are not word for word in any of the lesson's
-/// source files: the chapter shows the code that is compiled, or this names what drifted.
+/// The `rust` blocks of a lesson's chapter (fenced `rust`, or `rust,<attributes>` such as
+/// `rust,noplayground`) that are not word for word in any of the lesson's source files: the
+/// chapter shows the code that is compiled, or this names what drifted.
 pub fn unquoted_rust_blocks<'a>(chapter: &'a str, sources: &[String]) -> Vec<&'a str> {
-    const OPEN: &str = "```rust\n";
+    const OPEN: &str = "```rust";
     let mut unquoted = Vec::new();
     let mut rest = chapter;
     while let Some(start) = rest.find(OPEN) {
-        let body = &rest[start + OPEN.len()..];
+        let after = &rest[start + OPEN.len()..];
+        let info_end = after.find('\n').unwrap_or(after.len());
+        let info = &after[..info_end];
+        if !(info.is_empty() || info.starts_with(',')) {
+            rest = after; // ```rustc or the like: not a rust block
+            continue;
+        }
+        let body = &after[(info_end + 1).min(after.len())..];
         let end = body.find("```\n").unwrap_or(body.len());
         let block = &body[..end];
         if !sources.iter().any(|source| source.contains(block)) {
@@ -100,12 +119,81 @@ pub fn unquoted_rust_blocks<'a>(chapter: &'a str, sources: &[String]) -> Vec<&'a
 /// A changed block: its line, its source, and a diff of old against new.
 type Change = (usize, String, String);
 
+/// The fence's info string for a block of `lang`: a `rust` block the Rust Playground cannot run
+/// (not a whole program, or one that needs more than std) is `rust,noplayground`, so that the
+/// book gives it no Run button.
+fn fence(lang: &str, body: &str) -> String {
+    if lang == "rust" && !runs_on_the_playground(body) {
+        return "rust,noplayground".to_string();
+    }
+    lang.to_string()
+}
+
+/// A whole program (it has `fn main`) whose every `use` is of std.
+fn runs_on_the_playground(code: &str) -> bool {
+    let mut lines = code.lines();
+    lines.clone().any(|line| line.starts_with("fn main("))
+        && lines.all(|line| !line.trim_start().starts_with("use ") || line.contains("use std::"))
+}
+
+/// Refills the figures that stand inside `line` (`BEGIN source -->value END`), pushing the line
+/// as refilled to `out`; a figure there must be one line.
+fn fill_inline(
+    line: &str,
+    number: usize,
+    kind: &str,
+    fill: Fill,
+    out: &mut String,
+    changes: &mut Vec<Change>,
+) -> Result {
+    let mut rest = line;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let source_end = after
+            .find("-->")
+            .ok_or(format!("line {number}: a `{BEGIN}` without its `-->`"))?;
+        let source = after[..source_end].trim();
+        let value_start = &after[source_end + 3..];
+        let value_end = value_start.find(END).ok_or(format!(
+            "line {number}: `{source}` has no `{END}` on its line"
+        ))?;
+        let old = &value_start[..value_end];
+        out.push_str(&rest[..start + BEGIN.len() + source_end + 3]);
+        let words: Vec<&str> = source.split_whitespace().collect();
+        let new = match words.first() == Some(&kind) {
+            true => fill(&words[1..]).map_err(|e| format!("line {number}: {e}"))?,
+            false => None,
+        };
+        match new.map(|value| value.trim().to_string()) {
+            Some(value) if value.contains('\n') => {
+                return Err(format!(
+                    "line {number}: `{source}` is a figure of several lines: give it a block"
+                ));
+            }
+            Some(value) if value != old => {
+                let diff = StrComparison::new(old, &value).to_string();
+                changes.push((number, source.to_string(), diff));
+                out.push_str(&value);
+            }
+            _ => out.push_str(old),
+        }
+        out.push_str(END);
+        rest = &value_start[value_end + END.len()..];
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
 /// Returns the text with every `kind` block refilled, and what changed.
 fn fill_blocks(text: &str, kind: &str, lang: &str, fill: Fill) -> Result<(String, Vec<Change>)> {
     let mut out = String::new();
     let mut changes = Vec::new();
     let mut lines = text.split_inclusive('\n').enumerate();
     while let Some((index, line)) = lines.next() {
+        if !line.starts_with(BEGIN) && line.contains(BEGIN) {
+            fill_inline(line, index + 1, kind, fill, &mut out, &mut changes)?;
+            continue;
+        }
         out.push_str(line);
         let Some(source) = line
             .trim_end()
@@ -133,7 +221,10 @@ fn fill_blocks(text: &str, kind: &str, lang: &str, fill: Fill) -> Result<(String
             }
         }
         let new = match fill(&words[1..]).map_err(|e| format!("line {}: {e}", index + 1))? {
-            Some(body) => format!("```{lang}\n{}\n```\n", body.trim_end_matches('\n')),
+            Some(body) => {
+                let body = body.trim_end_matches('\n');
+                format!("```{}\n{body}\n```\n", fence(lang, body))
+            }
             None => old.clone(),
         };
         if old != new {
@@ -192,6 +283,40 @@ mod tests {
             unquoted_rust_blocks(chapter, &sources),
             ["    let n = 1;\n"]
         );
+    }
+
+    #[test]
+    fn a_figure_inside_a_line_is_refilled_in_place() {
+        let doc = "| 1 | <!-- generated: proof demo a -->80<!-- end generated --> |\n";
+        let (text, changes) = fill_blocks(doc, "proof", "text", &|words| {
+            Ok(Some(format!("{}1\n", words[1])))
+        })
+        .unwrap();
+        assert_eq!(text, doc.replace("80", "a1"));
+        assert_eq!(changes.len(), 1);
+        let error = fill_blocks(doc, "proof", "text", &|_| Ok(Some("1\n2".into())));
+        assert!(error.unwrap_err().contains("several lines"));
+    }
+
+    #[test]
+    fn only_a_std_only_whole_program_gets_the_playground() {
+        assert_eq!(fence("rust", "use std::thread;\n\nfn main() {}\n"), "rust");
+        assert_eq!(
+            fence("rust", "use thread_basics::Sink;\nfn main() {}"),
+            "rust,noplayground"
+        );
+        assert_eq!(
+            fence("rust", "#[cfg(loom)]\npub use loom::thread;"),
+            "rust,noplayground"
+        );
+        assert_eq!(fence("text", "fn main() {}"), "text");
+    }
+
+    #[test]
+    fn a_rust_block_with_attributes_is_checked_too() {
+        let sources = ["let n = 0;\n".to_string()];
+        let chapter = "```rust,noplayground\nlet n = 1;\n```\n";
+        assert_eq!(unquoted_rust_blocks(chapter, &sources), ["let n = 1;\n"]);
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! - `test`: the whole check, in the order CI runs it.
 //! - `bench`: what the lock costs, measured; and the lock lesson against its Python original.
 //! - `break`: a learner's mistakes, each made in a copy of the lesson and caught by a proof.
+//! - `book`: the chapters as an mdBook; with `--test`, the built book checked in a browser.
 
 mod bench;
+mod book;
 mod docs;
 mod lessons;
 mod mistakes;
@@ -62,11 +64,21 @@ enum Command {
         bless: bool,
     },
     /// The whole check: fmt, clippy (both builds), tests, the transcripts, the proofs, the
-    /// mistakes.
+    /// mistakes, the book in a browser.
     Test {
         /// Show each caught mistake's failing models and counterexamples, not one line each.
         #[arg(long)]
         verbose: bool,
+    },
+    /// Build the chapters (docs/) as an mdBook into target/book/docs/, with mdbook 0.5.4
+    /// (installed into target/tools/ by `cargo install` when absent), and say where it is.
+    Book {
+        /// Then check the built book in headless Chromium (xtask/book-test/): every page loads
+        /// without a script error, every image decodes, every internal link and anchor
+        /// resolves, search works, code fits the page. Needs Chromium and Node.js; without
+        /// them it says so and skips, except in CI ($CI set), where it fails.
+        #[arg(long)]
+        test: bool,
     },
     /// Make a mistake a learner makes, and watch a proof catch it.
     ///
@@ -108,6 +120,10 @@ enum Command {
         /// rewrite docs/performance.md from this run.
         #[arg(long)]
         write_docs: bool,
+        /// Only redraw docs/pictures/lock-cost.svg from the table already in
+        /// docs/performance.md, running nothing (after a change to how the chart is drawn).
+        #[arg(long, conflicts_with_all = ["python", "write_docs"])]
+        redraw_chart: bool,
     },
 }
 
@@ -185,7 +201,13 @@ fn main() -> ExitCode {
             (Some(mistake), false, _) => mistakes::show(&ws, &mistake),
             (None, _, _) => mistakes::list(&ws),
         },
-        Command::Bench { python, write_docs } => bench::bench(&ws, python, write_docs),
+        Command::Bench {
+            redraw_chart: true, ..
+        } => pictures::sync_chart(&ws, true).map(|_| ()),
+        Command::Bench {
+            python, write_docs, ..
+        } => bench::bench(&ws, python, write_docs),
+        Command::Book { test } => book::book(&ws, test),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -289,6 +311,7 @@ fn test(ws: &Workspace, verbose: bool) -> workspace::Result {
             "cargo xtask break --all",
             Box::new(move || mistakes::check_all(ws, verbose)),
         ),
+        ("cargo xtask book --test", Box::new(|| book::book(ws, true))),
     ];
     let total = steps.len();
     for (i, (name, step)) in steps.iter().enumerate() {

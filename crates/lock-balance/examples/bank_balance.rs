@@ -24,7 +24,8 @@ fn run_thread(balance: &Mutex<i64>, n: i64) {
 fn main() {
     // balance = 0; lock = threading.Lock()
     let balance = Arc::new(Mutex::new(0));
-    // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start(); the same for t2
+    // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start()
+    // and the same for t2
     let b1 = Arc::clone(&balance);
     let t1 = thread::spawn(move || run_thread(&b1, 5));
     let b2 = Arc::clone(&balance);

@@ -27,12 +27,13 @@ fn run_thread(balance: &Mutex<i64>, n: i64) {
 }
 
 fn main() {
-    // balance = 0; lock = threading.Lock(): one value, the balance inside its lock
+    // balance = 0; lock = threading.Lock(): one value, the i64 in its lock
     let balance = Mutex::new(0);
     thread::scope(|s| {
-        // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start(); the same for t2
+        // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start()
+        // and the same for t2
         s.spawn(|| run_thread(&balance, 5));
         s.spawn(|| run_thread(&balance, 8));
-    }); // t1.join(); t2.join(): the scope waits for both threads here
+    }); // t1.join(); t2.join(): the scope waits for both here
     println!("{}", balance.lock().unwrap()); // print(balance)
 }

@@ -56,9 +56,11 @@ pub fn trials(
 const PROVES_NOTHING: &str =
     "A run that prints 0 proves nothing: the race may just not have struck.";
 
-/// The lesson's point after one run without the lock, for stderr (see [`Printed::note`]).
-pub const ONE_RUN_NOTE: &str = "one run proves nothing: a 0 may only mean that the race did not \
-    strike this time; try --trials 20, and see the proof: cargo xtask prove lock-balance";
+/// The lesson's point after one run without the lock, for stderr (see [`Printed::note`]): two
+/// lines, the second under the first's text, so that each fits an 80-column terminal after
+/// `note: `.
+pub const ONE_RUN_NOTE: &str = "one run proves nothing: the race may just not have struck this \
+    time;\n      try --trials 20, and see the proof: cargo xtask prove lock-balance";
 
 impl fmt::Display for Trials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -80,9 +82,9 @@ impl fmt::Display for Trials {
         writeln!(f, "{PROVES_NOTHING}")?;
         write!(
             f,
-            "The model checker shows it (cargo xtask prove lock-balance): with the lock, every \
-             interleaving of 1 to 5 iterations per thread ends at 0; without it, 1 iteration per \
-             thread can already end elsewhere."
+            "The model checker shows it (cargo xtask prove lock-balance): with the lock,\n\
+             every interleaving of 1 to 5 iterations per thread ends at 0; without it,\n\
+             1 iteration per thread can already end elsewhere."
         )
     }
 }
@@ -139,11 +141,14 @@ pub struct Printed {
 pub fn run(options: &Options) -> Result<Printed, Vec<ThreadFailure>> {
     match options.mode {
         Mode::Trials(count) => Ok(Printed {
-            stdout: trials(options.variant, options.iterations, count)?.to_string() + "\n",
+            stdout: trials(options.variant, options.iterations, count)?
+                .to_string()
+                + "\n",
             note: None,
         }),
         Mode::Once { start_balance } => {
-            let balance = experiment(options.variant, start_balance, options.iterations)?;
+            let balance =
+                experiment(options.variant, start_balance, options.iterations)?;
             let note = match options.variant {
                 Variant::Locked => None,
                 Variant::Unlocked => Some(ONE_RUN_NOTE),

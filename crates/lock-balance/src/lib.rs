@@ -45,7 +45,10 @@ pub mod locked {
     /// ```
     // Python's two lines, not `+=`: the lesson is that each line is a read and then a write. Here
     // the `&mut` can only come from the lock's guard, so no other thread can step in between.
-    #[expect(clippy::assign_op_pattern, reason = "the Python's lines, literally")]
+    #[expect(
+        clippy::assign_op_pattern,
+        reason = "the Python's lines, literally"
+    )]
     pub fn change_it(balance: &mut i64, n: i64) {
         // balance = balance + n
         *balance = *balance + n;
@@ -59,7 +62,11 @@ pub mod locked {
     ///
     /// [`LockPoisoned`] if another thread panicked while holding the lock: the balance may then be
     /// half-changed, and this thread stops rather than build on it.
-    pub fn run_thread(balance: &Mutex<i64>, n: i64, iterations: u64) -> Result<(), LockPoisoned> {
+    pub fn run_thread(
+        balance: &Mutex<i64>,
+        n: i64,
+        iterations: u64,
+    ) -> Result<(), LockPoisoned> {
         // for i in range(100000):
         for _ in 0..iterations {
             // lock.acquire()
@@ -69,7 +76,7 @@ pub mod locked {
             change_it(&mut guard, n);
             // finally:
             //     lock.release()
-        } // <- the guard is dropped here; if change_it panics, it is dropped while unwinding.
+        } // <- the guard is dropped here (while unwinding, if change_it panics)
         Ok(())
     }
 }
@@ -120,8 +127,7 @@ pub struct LockPoisoned;
 impl fmt::Display for LockPoisoned {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(
-            "found the lock poisoned: another thread panicked while changing the balance, \
-             which may be half-changed; refused to go on",
+            "stopped: the lock is poisoned, the balance may be half-changed",
         )
     }
 }
@@ -159,7 +165,9 @@ impl fmt::Display for ThreadFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let thread = &self.thread;
         match &self.failure {
-            Failure::Panicked(message) => write!(f, "{thread} panicked: {message}"),
+            Failure::Panicked(message) => {
+                write!(f, "{thread} panicked: {message}")
+            }
             Failure::Refused(poisoned) => write!(f, "{thread} {poisoned}"),
         }
     }
@@ -190,9 +198,9 @@ pub fn experiment(
             let shared = Arc::clone(&balance);
             two_threads(move |n| locked::run_thread(&shared, n, iterations))?;
             // print(balance)
-            let balance = balance
-                .lock()
-                .expect("both threads finished, so none panicked holding the lock");
+            let balance = balance.lock().expect(
+                "both threads finished, so none panicked holding the lock",
+            );
             Ok(*balance)
         }
         Variant::Unlocked => {
@@ -223,8 +231,9 @@ fn two_threads(
     // (docs/deeper/lock-balance.md, "Why the threads start one after the other").
     let mut threads = Vec::new();
     for (name, n) in THREADS {
-        // A copy of `run` for each thread: cloning a closure clones what it captured, here the
-        // `Arc` of the balance, so each thread owns one more handle on the same balance.
+        // A copy of `run` for each thread: cloning a closure clones
+        // what it captured, here the `Arc` of the balance, so each
+        // thread owns one more handle on the same balance.
         let run = run.clone();
         // t1 = threading.Thread(target=run_thread, args=(5,)); t1.start()
         let handle = thread::Builder::new()

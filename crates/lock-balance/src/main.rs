@@ -78,9 +78,9 @@ fn main() -> ExitCode {
                 .error(
                     ErrorKind::ValueValidation,
                     format!(
-                        "--iterations {} with --trials {trials} is {} change_it calls per \
-                         thread; at most {MAX_CALLS} are accepted: lower \
-                         --iterations or --trials",
+                        "--iterations {} times --trials {trials} is {} calls\n\
+                         of change_it per thread, over the {MAX_CALLS} accepted: \
+                         lower either flag",
                         args.iterations,
                         args.iterations * trials,
                     ),
@@ -102,7 +102,9 @@ fn main() -> ExitCode {
         Ok(printed) => {
             // Not `print!`, which panics (exit status 101) when stdout is closed.
             let mut stdout = io::stdout().lock();
-            if let Err(error) = write!(stdout, "{}", printed.stdout).and_then(|()| stdout.flush()) {
+            if let Err(error) = write!(stdout, "{}", printed.stdout)
+                .and_then(|()| stdout.flush())
+            {
                 eprintln!("error: could not write to stdout: {error}");
                 return ExitCode::FAILURE;
             }

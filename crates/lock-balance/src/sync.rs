@@ -151,7 +151,11 @@ pub mod steps {
         pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
             let guard = match self.0.lock() {
                 Ok(guard) => MutexGuard(guard),
-                Err(poisoned) => return Err(PoisonError::new(MutexGuard(poisoned.into_inner()))),
+                Err(poisoned) => {
+                    return Err(PoisonError::new(MutexGuard(
+                        poisoned.into_inner(),
+                    )));
+                }
             };
             log(Access::Lock, (*guard.0).into());
             Ok(guard)
@@ -162,7 +166,9 @@ pub mod steps {
     /// `&mut *guard` is not logged: the reads and writes made through that `&mut i64` (in
     /// `change_it`) are plain memory, which only the values at lock and release show.
     #[derive(Debug)]
-    pub struct MutexGuard<'a, T: Copy + Into<i64>>(loom::sync::MutexGuard<'a, T>);
+    pub struct MutexGuard<'a, T: Copy + Into<i64>>(
+        loom::sync::MutexGuard<'a, T>,
+    );
 
     impl<T: Copy + Into<i64>> Deref for MutexGuard<'_, T> {
         type Target = T;

@@ -55,7 +55,7 @@ fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
 fn iterations_0_is_refused_in_the_chapters_words() {
     assert_usage_error_as_in_the_chapter(
         &["--iterations", "0"],
-        "error: invalid value '0' for '--iterations <N>': expected a whole number in 1..=100000000\n\
+        "error: invalid value '0' for '--iterations <N>': not a whole number in 1..=100000000\n\
          \n\
          For more information, try '--help'.\n",
     );
@@ -120,9 +120,8 @@ fn any_i64_is_a_start_balance() {
 fn iterations_times_trials_over_the_cap_is_a_usage_error_naming_both_flags_and_the_limit() {
     assert_usage_error_as_in_the_chapter(
         &["--iterations", "100000000", "--trials", "11"],
-        "error: --iterations 100000000 with --trials 11 is 1100000000 change_it calls per \
-         thread; at most 1000000000 are accepted: lower --iterations or \
-         --trials\n\
+        "error: --iterations 100000000 times --trials 11 is 1100000000 calls\n\
+         of change_it per thread, over the 1000000000 accepted: lower either flag\n\
          \n\
          Usage: lock-balance [OPTIONS]\n\
          \n\
@@ -155,8 +154,8 @@ fn one_run_without_the_lock_prints_the_balance_and_a_note() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.trim_end().parse::<i64>().is_ok(), "{stdout}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    let note = "note: one run proves nothing: a 0 may only mean that the race did not strike this \
-                time; try --trials 20, and see the proof: cargo xtask prove lock-balance\n";
+    let note = "note: one run proves nothing: the race may just not have struck this time;\n      \
+                try --trials 20, and see the proof: cargo xtask prove lock-balance\n";
     assert_eq!(stderr(&output), note);
     assert!(CHAPTER.contains(note), "the chapter quotes the note");
 }
@@ -182,10 +181,7 @@ fn trials_without_the_lock_print_a_summary() {
 fn poisoned_run_stderr(panicked: &str, refused: &str) -> String {
     let mut errors = [
         format!("error: {panicked} panicked: attempt to add with overflow"),
-        format!(
-            "error: {refused} found the lock poisoned: another thread panicked while changing \
-             the balance, which may be half-changed; refused to go on"
-        ),
+        format!("error: {refused} stopped: the lock is poisoned, the balance may be half-changed"),
     ];
     errors.sort();
     format!(

@@ -630,13 +630,13 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
 /// balance last, when the execution got that far.
 fn timeline(steps: &[Step], final_balance: Option<i64>, half_done: bool) -> String {
     let rows = rows(steps, half_done);
-    // 22 columns fit every step of the passing models; a longer step widens both columns.
+    // 20 columns fit every step of the passing models; a longer step widens both columns.
     let width = rows
         .iter()
         .map(|row| row.text.chars().count() + 2)
-        .chain([22])
+        .chain([20])
         .max()
-        .unwrap_or(22);
+        .unwrap_or(20);
     let mut out = String::new();
     let mut header = format!("{:>4}  ", "step");
     for (name, n) in THREADS {

@@ -130,8 +130,7 @@ fn a_failed_thread_is_reported_by_name() {
     };
     assert_eq!(
         refused.to_string(),
-        "Thread-1 found the lock poisoned: another thread panicked while changing the balance, \
-         which may be half-changed; refused to go on"
+        "Thread-1 stopped: the lock is poisoned, the balance may be half-changed"
     );
 }
 
@@ -151,9 +150,9 @@ fn without_the_lock_every_trial_is_counted() {
 
 /// The summary's last two lines: the lesson's point. The chapter's `--trials` runs end with them.
 const SUMMARY_END: &str = "A run that prints 0 proves nothing: the race may just not have struck.\n\
-    The model checker shows it (cargo xtask prove lock-balance): with the lock, every interleaving \
-    of 1 to 5 iterations per thread ends at 0; without it, 1 iteration per thread can already end \
-    elsewhere.";
+    The model checker shows it (cargo xtask prove lock-balance): with the lock,\n\
+    every interleaving of 1 to 5 iterations per thread ends at 0; without it,\n\
+    1 iteration per thread can already end elsewhere.";
 
 #[test]
 fn the_trials_summary_states_the_lesson() {

@@ -18,8 +18,8 @@ fn loop_() {
     while n < 5 {
         n += 1;
         println!("thread {} >>> {}", current_name(), n);
-        // time.sleep(1), shortened to 0.1 s so that the checks stay quick; the lesson's binary
-        // (`cargo run -p thread-basics`) keeps the full second.
+        // time.sleep(1), shortened to 0.1 s so that the checks stay quick; the
+        // lesson's binary (`cargo run -p thread-basics`) keeps the full second.
         thread::sleep(Duration::from_millis(100));
     }
     println!("thread {} ended.", current_name());

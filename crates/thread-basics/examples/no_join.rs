@@ -17,7 +17,8 @@ fn main() -> io::Result<()> {
     // t = threading.Thread(target=loop, name='LoopThread')
     // t.start()
     let t = start(&out, 5, Duration::from_millis(100));
-    // No t.join(): dropping the handle detaches the thread, it does not wait for it.
+    // No t.join(): dropping the handle detaches the thread, it does not wait
+    // for it.
     drop(t);
     std::thread::sleep(Duration::from_millis(150));
     // print('thread %s ended.' % threading.current_thread().name)

@@ -110,7 +110,11 @@ pub fn say_ended<W: Write>(out: &Sink<W>) -> io::Result<()> {
 /// # Errors
 /// The first line that cannot be written ends the loop, as the exception from a failed `print`
 /// ends Python's.
-pub fn loop_<W: Write>(out: &Sink<W>, ticks: u64, interval: Duration) -> io::Result<()> {
+pub fn loop_<W: Write>(
+    out: &Sink<W>,
+    ticks: u64,
+    interval: Duration,
+) -> io::Result<()> {
     // print('thread %s is running...' % threading.current_thread().name)
     say_running(out)?;
     // n = 0

@@ -14,7 +14,8 @@ thread_local! {
 }
 
 fn main() {
-    // `with` hands the closure a reference to this thread's value; it cannot escape the closure.
+    // `with` hands the closure a reference to this thread's value; it cannot
+    // escape the closure.
     COUNT.with(|count| count.set(count.get() + 1));
     // The same, shorter: for a Cell, `get` and `set` on the key itself.
     COUNT.set(COUNT.get() + 1);

@@ -27,7 +27,8 @@ fn process_thread(name: &str) {
 }
 
 fn main() {
-    // t1 = threading.Thread(target=process_thread, args=('Alice',), name='Thread-A'); t1.start()
+    // t1 = threading.Thread(target=process_thread, args=('Alice',),
+    //                       name='Thread-A'); t1.start()
     let t1 = thread::Builder::new().name("Thread-A".to_string());
     let t1 = t1.spawn(|| process_thread("Alice")).unwrap();
     let t2 = thread::Builder::new().name("Thread-B".to_string());

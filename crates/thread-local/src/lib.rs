@@ -42,17 +42,19 @@ pub const UNNAMED: &str = "<unnamed>";
 pub trait School: 'static {
     /// `local_school.student = name`
     fn bind(student: String);
-    /// `local_school.student`: the student this thread sees, or Python's `AttributeError`.
+    /// `local_school.student`: the student this thread sees, or Python's
+    /// `AttributeError`.
     fn student() -> Result<String, AttributeError>;
 }
 
 // local_school = threading.local()
 sync::thread_local! {
-    // One `Option<String>` per thread, created as `None` on the thread's first access and dropped
-    // when the thread ends. `RefCell`, not a lock: no other thread can ever reach this value.
+    // One `Option<String>` per thread, created as `None` on the thread's first
+    // access and dropped when the thread ends. `RefCell`, not a lock: no other
+    // thread can ever reach this value.
     #[allow(
         clippy::missing_const_for_thread_local,
-        reason = "one declaration for both builds, and loom's `thread_local!` has no `const { }` form"
+        reason = "one declaration for both builds; loom's has no `const { }`"
     )]
     static LOCAL_SCHOOL: RefCell<Option<String>> = RefCell::new(None);
 }
@@ -92,7 +94,7 @@ impl std::error::Error for AttributeError {}
 /// It returns the line instead of printing it, so the caller picks where it goes (stdout in the
 /// binary, a buffer in the tests and proofs); the line is still made in, and about, this thread.
 pub fn process_student<S: School>() -> Result<String, AttributeError> {
-    // std = local_school.student    (Python's name for the student, not Rust's `std`)
+    // std = local_school.student  (Python's name for the student, not Rust's)
     let std = S::student()?;
     // print('Hello, %s (in %s)' % (std, threading.current_thread().name))
     Ok(format!("Hello, {std} (in {})", current_thread_name()))
@@ -107,10 +109,11 @@ pub fn process_thread<S: School, W: Write>(
     // local_school.student = name
     S::bind(name);
     // process_student()
-    let greeting = process_student::<S>().map_err(|source| LessonError::NoStudent {
-        thread: current_thread_name(),
-        source,
-    })?;
+    let greeting =
+        process_student::<S>().map_err(|source| LessonError::NoStudent {
+            thread: current_thread_name(),
+            source,
+        })?;
     // One lock, one `writeln!`, for the whole line and its newline: threads may greet in any
     // order, but no line can be cut by another's. (`Stdout` locks itself per `writeln!` too; this
     // lock makes it so for any writer, and is a step loom can interleave.) A poisoned lock only
@@ -156,7 +159,8 @@ pub fn run<S: School, W: Write + Send + 'static>(
         .zip(names)
         .map(|(student, name)| {
             let (student, out) = (student.clone(), Arc::clone(out));
-            // t1 = threading.Thread(target=process_thread, args=('Alice',), name='Thread-A')
+            // t1 = threading.Thread(target=process_thread, args=('Alice',),
+            //                       name='Thread-A')
             // t1.start()
             thread::Builder::new()
                 .name(name)
@@ -174,7 +178,9 @@ pub fn run<S: School, W: Write + Send + 'static>(
 }
 
 /// `t.join()`, which in Rust also says how the thread ended: its own `Result`, or its panic.
-fn join(t: thread::JoinHandle<Result<(), LessonError>>) -> Result<(), LessonError> {
+fn join(
+    t: thread::JoinHandle<Result<(), LessonError>>,
+) -> Result<(), LessonError> {
     let thread = t.thread().name().unwrap_or(UNNAMED).to_owned();
     t.join().unwrap_or_else(|payload| {
         Err(LessonError::Panicked {

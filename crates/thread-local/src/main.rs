@@ -30,9 +30,8 @@ naming the first such thread in student order; 2 for a usage error.";
 /// the transcript check compares lines). clap puts the argument's name in front of the message.
 fn parse_student(name: &str) -> Result<String, String> {
     if name.trim().is_empty() {
-        return Err(format!(
-            "a student needs a name, not a blank one (got {name:?})"
-        ));
+        // clap shows the value, blanks and all, in quotes before this.
+        return Err("a student needs a name".to_string());
     }
     if name.chars().any(char::is_control) {
         return Err(format!(

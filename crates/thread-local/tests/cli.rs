@@ -69,16 +69,13 @@ fn assert_usage_error(args: &[&str], expected: &[&str]) {
 fn a_blank_name_is_a_usage_error() {
     assert_usage_error(
         &["Ann", ""],
-        &[
-            "[STUDENTS]",
-            "a student needs a name, not a blank one (got \"\")",
-        ],
+        &["[STUDENTS]", "for '[STUDENTS]...': a student needs a name"],
     );
     assert_usage_error(
         &["   "],
         &[
             "[STUDENTS]",
-            "a student needs a name, not a blank one (got \"   \")",
+            "invalid value '   ' for '[STUDENTS]...': a student needs a name",
         ],
     );
 }

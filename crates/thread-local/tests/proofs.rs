@@ -300,10 +300,11 @@ fn each_thread_greets_its_own_student_3_threads() {
 }
 
 loom::lazy_static! {
-    /// The learner's mistake: `local_school = {'student': None}`, one global slot for every
-    /// thread, guarded by a lock so each access is safe, yet shared. (With std this would be a
-    /// plain `static SHARED_SCHOOL: Mutex<Option<String>> = Mutex::new(None)`; loom's `Mutex` is
-    /// not `const`, so loom's `lazy_static!` makes a fresh one for every execution.)
+    /// The learner's mistake: `local_school = {'student': None}`, one global
+    /// slot for every thread, guarded by a lock so each access is safe, yet
+    /// shared. (With std this would be a plain `static SHARED_SCHOOL:
+    /// Mutex<Option<String>> = Mutex::new(None)`; loom's `Mutex` is not `const`,
+    /// so loom's `lazy_static!` makes a fresh one for every execution.)
     static ref SHARED_SCHOOL: Mutex<Option<String>> = Mutex::new(None);
 }
 
@@ -338,9 +339,40 @@ impl School for LoggedSharedSchool {
 }
 
 /// An execution's events as a [`figures::Schedule`]: a lane per thread (the students' threads,
-/// then any other in the order it first acts), the shared slot's student beside each step, a
-/// greeting of another thread's student noted.
+/// then any other in the order it first acts), the shared slot's student beside each step, and
+/// the step that went wrong noted: for a greeting of another thread's student, the read before
+/// it, which is where the thread got that student.
 fn drawn(events: &[(String, Event)], students: &[&str]) -> figures::Schedule {
+    let mut notes: Vec<String> = (0..events.len())
+        .map(|number| wrong_greeting(events, number, students).unwrap_or_default())
+        .collect();
+    for greeting in 0..events.len() {
+        let thread = &events[greeting].0;
+        let Some(read) = (0..greeting)
+            .rev()
+            .find(|&n| events[n].0 == *thread && matches!(events[n].1, Event::Reads(_)))
+        else {
+            continue;
+        };
+        let bound = events[..read]
+            .iter()
+            .rev()
+            .find_map(|(who, event)| match event {
+                Event::Binds(student) if who == thread => Some(student),
+                _ => None,
+            });
+        let Event::Reads(Some(got)) = &events[read].1 else {
+            continue;
+        };
+        if notes[greeting].is_empty() || bound.is_none_or(|bound| bound == got) {
+            continue;
+        }
+        notes[greeting].clear();
+        notes[read] = format!(
+            "another thread's student: {thread} bound {}",
+            bound.unwrap()
+        );
+    }
     let mut lanes: Vec<String> = (0..students.len())
         .map(|position| thread_name(position).unwrap())
         .collect();
@@ -361,7 +393,7 @@ fn drawn(events: &[(String, Event)], students: &[&str]) -> figures::Schedule {
                 lane: lanes.iter().position(|lane| lane == thread).unwrap(),
                 does: event.does(),
                 beside: slot.unwrap_or("(empty)").to_string(),
-                note: wrong_greeting(events, number, students).unwrap_or_default(),
+                note: notes[number].clone(),
             }
         })
         .collect();
