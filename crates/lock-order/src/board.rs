@@ -158,9 +158,8 @@ impl Snapshot {
     /// thread releases its locks only after counting a transfer, so between two reads that see
     /// the same count, every lock seen held was held throughout.
     pub fn deadlock(&self) -> Option<Vec<Wait>> {
-        let holder = |account: usize| {
-            (0..THREADS.len()).find(|&thread| self.threads[thread].holds[account])
-        };
+        let holder =
+            |account: usize| (0..THREADS.len()).find(|&thread| self.threads[thread].holds[account]);
         'start: for start in 0..THREADS.len() {
             let mut cycle = Vec::new();
             let mut thread = start;
@@ -206,6 +205,24 @@ pub struct Deadlock {
     pub cycle: Vec<Wait>,
 }
 
+/// The threads of a cycle of waits, a line each: `  Thread-1 holds account A and waits for
+/// account B, which Thread-2 holds`. The watchdog's report and the proofs' both say it so.
+pub fn cycle_lines(threads: &[ThreadState; THREADS.len()], cycle: &[Wait]) -> String {
+    let lines: Vec<String> = cycle
+        .iter()
+        .map(|wait| {
+            format!(
+                "  {} holds {} and waits for account {}, which {} holds",
+                THREADS[wait.thread].name,
+                accounts(&threads[wait.thread].holds),
+                ACCOUNTS[wait.waits],
+                THREADS[wait.held_by].name,
+            )
+        })
+        .collect();
+    lines.join("\n")
+}
+
 /// `account A`, `accounts A and B`.
 fn accounts(holds: &[bool; ACCOUNTS.len()]) -> String {
     let held: Vec<&str> = ACCOUNTS
@@ -230,16 +247,7 @@ impl fmt::Display for Deadlock {
             "deadlock: no transfer for {} ms, after {} of {} transfers",
             self.stalled_ms, self.transfers, self.planned
         )?;
-        for wait in &self.cycle {
-            writeln!(
-                f,
-                "  {} holds {} and waits for account {}, which {} holds",
-                THREADS[wait.thread].name,
-                accounts(&self.threads[wait.thread].holds),
-                ACCOUNTS[wait.waits],
-                THREADS[wait.held_by].name,
-            )?;
-        }
+        writeln!(f, "{}", cycle_lines(&self.threads, &self.cycle))?;
         write!(
             f,
             "Each waits for a lock the other holds, and a Mutex waits forever: the\n\

@@ -24,7 +24,7 @@ use std::ops::{Deref, DerefMut};
 
 use sync::{Arc, Mutex, MutexGuard, thread};
 
-pub use board::{Board, Deadlock, Snapshot, ThreadState, Wait};
+pub use board::{Board, Deadlock, Snapshot, ThreadState, Wait, cycle_lines};
 pub use cli_run::{Options, Outcome, WATCHDOG_MS, Watched, run, watch};
 
 /// The accounts' names, in account-number order: A is account 1, B account 2. An account is
@@ -234,7 +234,9 @@ pub fn run_thread(
         // transfer(source, target, n)
         match order {
             Order::LowerFirst => lower_first::transfer(accounts, source, target, n, thread, board)?,
-            Order::Opposite => opposite_order::transfer(accounts, source, target, n, thread, board)?,
+            Order::Opposite => {
+                opposite_order::transfer(accounts, source, target, n, thread, board)?
+            }
         }
     }
     Ok(())
@@ -355,10 +357,8 @@ impl Drop for Done<'_> {
 /// lessons: that is no part of what this one shows.
 pub fn start(order: Order, transfers: u64, board: Arc<Board>) -> Bank {
     // a = Account(1, 1000000); b = Account(2, 1000000)
-    let accounts: Arc<Accounts> = Arc::new([
-        Mutex::new(OPENING_BALANCE),
-        Mutex::new(OPENING_BALANCE),
-    ]);
+    let accounts: Arc<Accounts> =
+        Arc::new([Mutex::new(OPENING_BALANCE), Mutex::new(OPENING_BALANCE)]);
     let mut threads = Vec::new();
     for (thread, mover) in THREADS.iter().enumerate() {
         let (accounts, board) = (Arc::clone(&accounts), Arc::clone(&board));

@@ -16,8 +16,13 @@ pub use std::{
     thread,
 };
 
+// std's `Arc` under loom too: what the proofs are about is the locks, not the reference count,
+// and after a deadlock loom unwinds the blocked threads with none of them active, where dropping
+// one of loom's `Arc`s (a loom operation) would panic again and abort the test.
 #[cfg(loom)]
-pub use loom::{sync::Arc, thread};
+pub use loom::thread;
+#[cfg(loom)]
+pub use std::sync::Arc;
 #[cfg(loom)]
 pub use steps::{Mutex, MutexGuard};
 
@@ -79,6 +84,11 @@ pub mod steps {
     }
 
     fn log(lock: usize, access: Access, value: i64) {
+        // While a panic unwinds, log nothing: after a deadlock, loom unwinds the blocked threads
+        // with no thread active, and asking loom for the current thread would panic again.
+        if std::thread::panicking() {
+            return;
+        }
         STEPS.with(|steps| {
             if let Some(steps) = steps.borrow_mut().as_mut() {
                 let thread = loom::thread::current();
