@@ -202,3 +202,14 @@ fn with_the_lower_first_the_threads_finish_at_the_expected_balances() {
         Ok(Balances::expected(1000))
     );
 }
+
+/// The chapter shows the Python original whole, as it is shipped.
+#[test]
+fn the_chapter_shows_the_python_original_whole() {
+    let chapter = include_str!("../../../docs/lock-order.md");
+    let python = include_str!("../lock_order.py");
+    assert!(
+        chapter.contains(&format!("```python\n{python}```\n")),
+        "docs/lock-order.md does not show crates/lock-order/lock_order.py whole, as it is"
+    );
+}
