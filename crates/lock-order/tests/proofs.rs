@@ -358,7 +358,7 @@ fn rows(steps: &[Step]) -> Vec<Row> {
                 } else if let Some(other) = holder[step.lock] {
                     note = format!("{account} is held by {}", THREADS[other].name);
                     if locks_after_rows(&steps[..=i]) {
-                        note.push_str(": each thread waits for the other, for ever");
+                        note.push_str(": the cycle closes");
                     }
                     format!("waits for {account}")
                 } else {
@@ -413,10 +413,9 @@ fn asked_first(before: &[&Step], taken: &Step) -> String {
         .rev()
         .find(|earlier| earlier.thread != taken.thread && earlier.lock == taken.lock);
     match last {
-        Some(earlier) if earlier.access == Access::Waits => format!(
-            "{} asked for {} first, and now waits",
-            earlier.thread, ACCOUNTS[taken.lock]
-        ),
+        Some(earlier) if earlier.access == Access::Waits => {
+            format!("{} now waits for {}", earlier.thread, ACCOUNTS[taken.lock])
+        }
         _ => String::new(),
     }
 }
