@@ -647,7 +647,7 @@ fn with_the_lower_first_no_execution_deadlocks_5_transfers() {
 }
 
 /// Proof 2: with the lower-numbered account first, whenever no lock is held the two balances
-/// add up to 2 000 000, what the accounts opened with (2 transfers per thread, both searches).
+/// add up to 2 000 000, what the accounts opened with (3 transfers per thread, both searches).
 /// Checked at every release in every execution, from the balances the facade recorded; a final
 /// total cannot show a transfer seen half done in the middle of a run. It must have checked
 /// moments between two transfers, not only the end.
@@ -659,12 +659,12 @@ fn with_the_lower_first_the_total_is_conserved_whenever_no_lock_is_held() {
     let exploration = Exploration::start(&format!(
         "with the lower-numbered account first, whenever no lock is held the total is \
          2000000 ({}; default search + preemption bound {LARGEST_BOUND})",
-        per_thread(2)
+        per_thread(3)
     ));
     let runs = explore(
         vec![default_search(), bounded_search()],
         Order::LowerFirst,
-        2,
+        3,
         &exploration,
         |_, steps| total_whenever_no_lock_is_held(steps).map(|_| ()),
     )
@@ -689,7 +689,7 @@ fn with_the_lower_first_the_total_is_conserved_whenever_no_lock_is_held() {
 }
 
 /// Proof 3: with the lower-numbered account first, every execution ends with the balances the
-/// transfers make (2 transfers per thread, both searches): A 1000006 and B 999994, as
+/// transfers make (3 transfers per thread, both searches): A 1000009 and B 999991, as
 /// `Balances::expected` computes them.
 ///
 /// Fails on `sorted-pair-moves-the-wrong-way`: once the locks are taken by number, the money
@@ -697,17 +697,17 @@ fn with_the_lower_first_the_total_is_conserved_whenever_no_lock_is_held() {
 /// conserved, and nothing deadlocks: proofs 1 and 2 pass on it.
 #[test]
 fn with_the_lower_first_every_execution_ends_at_the_expected_balances() {
-    let expected = Balances::expected(2);
+    let expected = Balances::expected(3);
     let exploration = Exploration::start(&format!(
         "with the lower-numbered account first, every execution ends at {} ({}; default \
          search + preemption bound {LARGEST_BOUND})",
         expected.to_string().replace('\n', ", "),
-        per_thread(2)
+        per_thread(3)
     ));
     let runs = explore(
         vec![default_search(), bounded_search()],
         Order::LowerFirst,
-        2,
+        3,
         &exploration,
         move |balances, _| match *balances == expected {
             true => Ok(()),
