@@ -10,8 +10,8 @@ use lock_order::{Options, Order, Outcome, TRANSFERS, WATCHDOG_MS};
 
 // Every lesson's numeric flags share one parser, and so one message for a bad number.
 /// The most transfers per thread: a bigger value is more likely a slip than a wish to wait.
-/// (10 million per thread took about 3 seconds, release build, on the 2-core AMD EPYC VM the
-/// lesson was written on; other machines differ.)
+/// (10 million per thread took about 5 seconds, release build, on the 2-core AMD EPYC VM the
+/// lesson was written on, with other work sharing its cores; other machines differ.)
 const MAX_TRANSFERS: u64 = 10_000_000;
 /// The longest watchdog: a minute without a transfer.
 const MAX_WATCHDOG_MS: u64 = 60_000;

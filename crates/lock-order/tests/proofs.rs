@@ -516,14 +516,21 @@ fn total_whenever_no_lock_is_held(steps: &[Step]) -> Result<u64, String> {
     Ok(moments)
 }
 
-/// Did a lesson thread, in this execution, ask for a lock the other lesson thread held?
+/// Did a lesson thread, in this execution, wait for a lock the other lesson thread held? It did
+/// if it asked for the lock while the other held it, or if it asked while the lock was free and
+/// the other took the lock before it got it.
 fn contended(steps: &[Step]) -> bool {
     let mut holder: [Option<&str>; ACCOUNTS.len()] = [None; ACCOUNTS.len()];
+    let mut asking: Vec<(&str, usize)> = Vec::new();
     thread_steps(steps).any(|step| match step.access {
-        Access::Waits => holder[step.lock].is_some_and(|other| other != step.thread),
+        Access::Waits => {
+            asking.push((&step.thread, step.lock));
+            holder[step.lock].is_some_and(|other| other != step.thread)
+        }
         Access::Locks => {
             holder[step.lock] = Some(&step.thread);
-            false
+            asking.retain(|(thread, _)| *thread != step.thread);
+            asking.iter().any(|(_, lock)| *lock == step.lock)
         }
         Access::Unlocks => {
             holder[step.lock] = None;
@@ -552,10 +559,10 @@ fn per_thread(transfers: u64) -> String {
 /// and executions in which a thread waited for a lock the other held.
 ///
 /// Fails on `opposite-orders` (the fix undone: each thread locks its source first), with the
-/// deadlock. Fails on `release-before-second-lock` too, but not with a deadlock: no thread then
-/// holds a lock while it does anything loom can switch at, so no thread ever waits for the
-/// other's lock, and the coverage check says the search tried nothing that could deadlock.
-/// Passes on `sorted-pair-moves-the-wrong-way`: deadlock freedom says nothing about the money.
+/// deadlock. Passes on `release-before-second-lock` (threads still wait for each other's locks,
+/// but no thread holds one lock while it waits for another, so no wait can close a cycle) and on
+/// `sorted-pair-moves-the-wrong-way`: deadlock freedom says nothing about the money. The
+/// coverage check fails a search in which no thread ever waited for the other's lock.
 fn no_deadlock(transfers: u64) {
     let exploration = Exploration::start(&format!(
         "with the lower-numbered account first, no execution deadlocks ({}; default search + \
@@ -653,7 +660,7 @@ fn with_the_lower_first_no_execution_deadlocks_5_transfers() {
 /// moments between two transfers, not only the end.
 ///
 /// Fails on `release-before-second-lock` (the source's lock released before the target's is
-/// taken): a moment with no lock held, the total `n` short. Proof 3 passes on it.
+/// taken): a moment with no lock held, the total `n` short. Proofs 1 and 3 pass on it.
 #[test]
 fn with_the_lower_first_the_total_is_conserved_whenever_no_lock_is_held() {
     let exploration = Exploration::start(&format!(
@@ -812,7 +819,7 @@ fn drawn(steps: &[Step]) -> figures::Schedule {
                 note: row.note,
             })
             .collect(),
-        end: "deadlock: loom stops here, no thread can go on (a real run hangs for ever)"
+        end: "deadlock: loom stops here, no thread can go on (a real run hangs forever)"
             .to_string(),
     }
 }
