@@ -65,8 +65,11 @@ impl Board {
     /// `thread` has `account`'s lock.
     pub fn holds(&self, thread: usize, account: usize) {
         let lane = &self.lanes[thread];
-        lane.holds[account].store(true, SeqCst);
+        // The wait is wiped before the hold is written: in between, the board shows neither,
+        // never a thread waiting for a lock it holds itself (which `Snapshot::deadlock` would
+        // take for a deadlock of one thread).
         lane.waits.store(0, SeqCst);
+        lane.holds[account].store(true, SeqCst);
         if let Some(rendezvous) = &self.rendezvous {
             if !lane.met.swap(true, SeqCst) {
                 rendezvous.wait();
