@@ -586,6 +586,7 @@ fn no_deadlock(transfers: u64) {
         )
     });
     exploration.finish();
+    assert_eq!(runs.len() as u64, exploration.executions());
     let firsts: BTreeSet<String> = runs.iter().filter_map(|(_, s)| first_to_lock(s)).collect();
     let waited = runs.iter().filter(|(_, steps)| contended(steps)).count();
     figures::report(
@@ -688,6 +689,7 @@ fn with_the_lower_first_the_total_is_conserved_whenever_no_lock_is_held() {
             runs.len()
         ),
     );
+    assert_eq!(runs.len() as u64, exploration.executions());
     // Each execution has at least one such moment between two transfers, besides the end.
     assert!(
         moments > 2 * runs.len() as u64,
@@ -735,7 +737,10 @@ fn with_the_lower_first_every_execution_ends_at_the_expected_balances() {
         "reachable",
         reached.into_iter().collect::<Vec<_>>().join("; "),
     );
-    assert!(!runs.is_empty());
+    // Every execution explored ended and was checked, and in some a thread waited for the
+    // other's lock: the transfers did interleave.
+    assert_eq!(runs.len() as u64, exploration.executions());
+    assert!(runs.iter().any(|(_, steps)| contended(steps)));
 }
 
 /// Contrast, and the picture: with opposite orders (the lesson's `--opposite-order`), loom finds
