@@ -29,7 +29,7 @@ use figures::{SCHEDULE, Schedule};
 pub const DIR: &str = "docs/pictures";
 
 /// The schedule pictures: the lesson, the model that reports the schedule, the file.
-pub const SCHEDULES: [(&str, &str, &str); 3] = [
+pub const SCHEDULES: [(&str, &str, &str); 4] = [
     (
         "lock-balance",
         "without_the_lock_an_update_can_be_lost",
@@ -44,6 +44,11 @@ pub const SCHEDULES: [(&str, &str, &str); 3] = [
         "thread-local",
         "a_shared_global_lets_a_thread_greet_another_threads_student",
         "thread-local-wrong-greeting.svg",
+    ),
+    (
+        "lock-order",
+        "with_opposite_orders_loom_finds_the_deadlock",
+        "lock-order-deadlock.svg",
     ),
 ];
 

@@ -1,0 +1,268 @@
+//! The watchdog's board: each thread writes on it which account's lock it is waiting for and
+//! which it holds, and counts its transfers, so that a watchdog can say who is stuck on whom.
+//!
+//! A real `Mutex` cannot say who holds it, and `lock()` has no timeout: a deadlocked program
+//! just stops, silently. Python's `Lock` is the same (its `acquire(timeout=...)` gives up, but
+//! still does not say who holds the lock). So the lesson's `lock` writes on this board around
+//! every `Mutex::lock`, and the command line's watchdog reads it.
+//!
+//! Plain std atomics in both builds, not the `sync` facade: the board is the program's own
+//! bookkeeping, not part of what the proofs check, and loom need not explore its steps (the
+//! proofs record the locks' steps themselves, in the facade).
+
+use std::fmt;
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering::SeqCst};
+
+use crate::{ACCOUNTS, THREADS};
+
+/// What each of [`THREADS`] is doing with the accounts' locks, and how many transfers are done.
+#[derive(Debug, Default)]
+pub struct Board {
+    transfers: AtomicU64,
+    lanes: [Lane; THREADS.len()],
+    /// With [`Board::with_rendezvous`]: the meeting after each thread's first lock.
+    rendezvous: Option<Barrier>,
+}
+
+/// One thread's line on the board.
+#[derive(Debug, Default)]
+struct Lane {
+    holds: [AtomicBool; ACCOUNTS.len()],
+    /// 0: waits for nothing; `k + 1`: waits for account `k`'s lock.
+    waits: AtomicU8,
+    /// It has been to the rendezvous.
+    met: AtomicBool,
+    /// Its `run_thread` has returned, or unwound.
+    done: AtomicBool,
+}
+
+impl Board {
+    /// An empty board: no lock held, none waited for, no transfer made.
+    pub fn new() -> Self {
+        Board::default()
+    }
+
+    /// A board that makes each thread, once it holds its first lock, wait until the other thread
+    /// holds its first one too (a `std::sync::Barrier`). With opposite orders the deadlock is
+    /// then certain, on the first transfer: what `--rendezvous` and the tests use to show the
+    /// watchdog without waiting for luck. With the lower-numbered account first it would hang on
+    /// the barrier (the second thread cannot take its first lock, A, while the first holds it),
+    /// so the command line accepts `--rendezvous` only with `--opposite-order`.
+    pub fn with_rendezvous() -> Self {
+        Board {
+            rendezvous: Some(Barrier::new(THREADS.len())),
+            ..Board::default()
+        }
+    }
+
+    /// `thread` (an index into [`THREADS`]) asks for `account`'s lock.
+    pub fn waits(&self, thread: usize, account: usize) {
+        let waits = u8::try_from(account + 1).expect("a handful of accounts");
+        self.lanes[thread].waits.store(waits, SeqCst);
+    }
+
+    /// `thread` has `account`'s lock.
+    pub fn holds(&self, thread: usize, account: usize) {
+        let lane = &self.lanes[thread];
+        // The wait is wiped before the hold is written: in between, the board shows neither,
+        // never a thread waiting for a lock it holds itself (which `Snapshot::deadlock` would
+        // take for a deadlock of one thread).
+        lane.waits.store(0, SeqCst);
+        lane.holds[account].store(true, SeqCst);
+        if let Some(rendezvous) = &self.rendezvous {
+            if !lane.met.swap(true, SeqCst) {
+                rendezvous.wait();
+            }
+        }
+    }
+
+    /// `thread` releases `account`'s lock.
+    pub fn releases(&self, thread: usize, account: usize) {
+        self.lanes[thread].holds[account].store(false, SeqCst);
+    }
+
+    /// One more transfer made (counted before its locks are released).
+    pub fn transferred(&self) {
+        self.transfers.fetch_add(1, SeqCst);
+    }
+
+    /// `thread` will make no more transfers.
+    pub fn done(&self, thread: usize) {
+        self.lanes[thread].done.store(true, SeqCst);
+    }
+
+    /// The transfers made so far, by both threads.
+    pub fn transfers(&self) -> u64 {
+        self.transfers.load(SeqCst)
+    }
+
+    /// Every thread is done.
+    pub fn finished(&self) -> bool {
+        self.lanes.iter().all(|lane| lane.done.load(SeqCst))
+    }
+
+    /// The board as it is now (read one field at a time: see [`Snapshot::deadlock`] for why that
+    /// is enough once no transfer is being made).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            transfers: self.transfers(),
+            threads: std::array::from_fn(|thread| {
+                let lane = &self.lanes[thread];
+                ThreadState {
+                    holds: std::array::from_fn(|account| {
+                        lane.holds[account].load(SeqCst)
+                    }),
+                    waits: match lane.waits.load(SeqCst) {
+                        0 => None,
+                        k => Some(usize::from(k) - 1),
+                    },
+                    done: lane.done.load(SeqCst),
+                }
+            }),
+        }
+    }
+}
+
+/// What the board said at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Transfers made, by both threads.
+    pub transfers: u64,
+    /// Each of [`THREADS`], in order.
+    pub threads: [ThreadState; THREADS.len()],
+}
+
+/// One thread's locks, as the board has them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ThreadState {
+    /// For each of [`ACCOUNTS`]: this thread holds its lock.
+    pub holds: [bool; ACCOUNTS.len()],
+    /// The account whose lock it has asked for and not yet got.
+    pub waits: Option<usize>,
+    /// Its `run_thread` has ended.
+    pub done: bool,
+}
+
+/// One thread in a cycle of waits: it waits for `waits`, whose lock `held_by` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    /// The waiting thread, an index into [`THREADS`].
+    pub thread: usize,
+    /// The account it waits for, an index into [`ACCOUNTS`].
+    pub waits: usize,
+    /// The thread that holds that account's lock.
+    pub held_by: usize,
+}
+
+impl Snapshot {
+    /// The cycle of waits, if the board shows one: each thread in it waits for a lock the next
+    /// one holds, and the last waits for the first. Such a cycle never comes undone, since no
+    /// thread in it releases a lock before it gets the one it waits for. Read while no transfer
+    /// is being made, a board read one field at a time shows a cycle only if there is one: a
+    /// thread releases its locks only after counting a transfer, so between two reads that see
+    /// the same count, every lock seen held was held throughout.
+    pub fn deadlock(&self) -> Option<Vec<Wait>> {
+        let holder = |account: usize| {
+            (0..THREADS.len())
+                .find(|&thread| self.threads[thread].holds[account])
+        };
+        'start: for start in 0..THREADS.len() {
+            let mut cycle = Vec::new();
+            let mut thread = start;
+            loop {
+                let state = &self.threads[thread];
+                let (Some(waits), false) = (state.waits, state.done) else {
+                    continue 'start;
+                };
+                let Some(held_by) = holder(waits) else {
+                    continue 'start;
+                };
+                cycle.push(Wait {
+                    thread,
+                    waits,
+                    held_by,
+                });
+                if held_by == start {
+                    return Some(cycle);
+                }
+                if cycle.iter().any(|wait| wait.thread == held_by) {
+                    // A cycle that does not pass through `start`: found from one of its own.
+                    continue 'start;
+                }
+                thread = held_by;
+            }
+        }
+        None
+    }
+}
+
+/// What the watchdog saw: no transfer for `stalled_ms`, and threads waiting in a cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deadlock {
+    /// How long no transfer had been made, in milliseconds (`--watchdog-ms`).
+    pub stalled_ms: u64,
+    /// The transfers made before it, by both threads.
+    pub transfers: u64,
+    /// The transfers the program was to make, by both threads.
+    pub planned: u64,
+    /// The board's locks at that moment.
+    pub threads: [ThreadState; THREADS.len()],
+    /// The cycle of waits (see [`Snapshot::deadlock`]).
+    pub cycle: Vec<Wait>,
+}
+
+/// The threads of a cycle of waits, a line each: `  Thread-1 holds account A and waits for
+/// account B, which Thread-2 holds`. The watchdog's report and the proofs' both say it so.
+pub fn cycle_lines(
+    threads: &[ThreadState; THREADS.len()],
+    cycle: &[Wait],
+) -> String {
+    let lines: Vec<String> = cycle
+        .iter()
+        .map(|wait| {
+            format!(
+                "  {} holds {} and waits for account {}, which {} holds",
+                THREADS[wait.thread].name,
+                accounts(&threads[wait.thread].holds),
+                ACCOUNTS[wait.waits],
+                THREADS[wait.held_by].name,
+            )
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// `account A`, `accounts A and B`.
+fn accounts(holds: &[bool; ACCOUNTS.len()]) -> String {
+    let held: Vec<&str> = ACCOUNTS
+        .iter()
+        .zip(holds)
+        .filter(|(_, held)| **held)
+        .map(|(name, _)| *name)
+        .collect();
+    match held.as_slice() {
+        [] => "no account".to_string(),
+        [one] => format!("account {one}"),
+        more => format!("accounts {}", more.join(" and ")),
+    }
+}
+
+impl fmt::Display for Deadlock {
+    /// The watchdog's report: the first line for an `error:` prefix, then one line per thread in
+    /// the cycle, then what it means.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "deadlock: no transfer for {} ms, after {} of {} transfers",
+            self.stalled_ms, self.transfers, self.planned
+        )?;
+        writeln!(f, "{}", cycle_lines(&self.threads, &self.cycle))?;
+        write!(
+            f,
+            "Each waits for a lock the other holds, and a Mutex waits forever: the\n\
+             watchdog ends the program. Every thread locking the lower-numbered account\n\
+             first cannot deadlock: run without --opposite-order."
+        )
+    }
+}
