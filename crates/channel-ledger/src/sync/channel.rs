@@ -4,7 +4,7 @@
 //! checks use, no more, for `Copy` messages that the log can show as an `i64`.
 //!
 //! The whole state is one `VecDeque` behind one lock, with a count of the live `Sender`s and
-//! whether the `Receiver` is still there; one `Condvar` wakes every waiter after each change.
+//! whether the `Receiver` is still there; one `Condvar` wakes the waiters after a change they wait for.
 //! Each blocking call waits on the condvar in a loop until its condition holds, so a wake-up for
 //! the other side's condition only makes it look again. Under loom, each change is also written
 //! to [`log`], with the thread that made it, so that a model can tell a learner what happened.
@@ -19,11 +19,16 @@
 use std::collections::VecDeque;
 pub use std::sync::mpsc::{RecvError, SendError, TryRecvError, TrySendError};
 
+// std's `Arc` in both builds: it only holds the shared state, and its count is no part of what
+// the channel promises. (Loom's would be one more step to interleave, and, when loom has found a
+// deadlock and unwinds the blocked threads, a step it cannot take: see `Drop for Sender`.)
+use std::sync::Arc;
+
 #[cfg(not(loom))]
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 #[cfg(loom)]
-use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+use loom::sync::{Condvar, Mutex, MutexGuard};
 
 /// What a message must be: copied into the log, as an amount.
 pub trait Message: Copy + Into<i64> {}
@@ -44,6 +49,10 @@ struct State<T> {
     receiver: bool,
     /// The number the next `Sender` made gets in the log.
     next_sender: usize,
+    /// The receiver waits on the condvar: a change must wake it.
+    receiver_waits: bool,
+    /// How many senders wait on the condvar for room.
+    senders_waiting: usize,
 }
 
 impl<T> Shared<T> {
@@ -52,6 +61,26 @@ impl<T> Shared<T> {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Releases the lock, then wakes the receiver if it waits. (Waking only a waiter keeps the
+    /// steps loom must interleave few; the condvar is shared, so a waiting sender wakes too, and
+    /// looks again.)
+    fn wake_receiver(&self, state: MutexGuard<'_, State<T>>) {
+        let waits = state.receiver_waits;
+        drop(state);
+        if waits {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Releases the lock, then wakes the senders waiting for room, if any.
+    fn wake_senders(&self, state: MutexGuard<'_, State<T>>) {
+        let waiting = state.senders_waiting > 0;
+        drop(state);
+        if waiting {
+            self.changed.notify_all();
+        }
     }
 
     fn wait<'a>(&self, state: MutexGuard<'a, State<T>>) -> MutexGuard<'a, State<T>> {
@@ -69,6 +98,8 @@ fn new<T: Message>(bound: Option<usize>) -> (Sender<T>, Receiver<T>) {
             senders: 1,
             receiver: true,
             next_sender: 2,
+            receiver_waits: false,
+            senders_waiting: 0,
         }),
         changed: Condvar::new(),
     });
@@ -130,15 +161,16 @@ impl<T: Message> Sender<T> {
             log::write(log::Event::WaitsForRoom {
                 sender: self.number,
             });
+            state.senders_waiting += 1;
             state = self.shared.wait(state);
+            state.senders_waiting -= 1;
         }
         state.queue.push_back(message);
         log::write(log::Event::Sent {
             sender: self.number,
             amount: message.into(),
         });
-        drop(state);
-        self.shared.changed.notify_all();
+        self.shared.wake_receiver(state);
         Ok(())
     }
 
@@ -155,8 +187,7 @@ impl<T: Message> Sender<T> {
             sender: self.number,
             amount: message.into(),
         });
-        drop(state);
-        self.shared.changed.notify_all();
+        self.shared.wake_receiver(state);
         Ok(())
     }
 }
@@ -178,16 +209,21 @@ impl<T: Message> Clone for Sender<T> {
 
 impl<T: Message> Drop for Sender<T> {
     fn drop(&mut self) {
+        // When loom finds every thread blocked it panics, and unwinds the threads' stacks with no
+        // thread active: a loom step then would panic again, and abort the test. Nothing is left
+        // to wake then. (In the normal build a thread that panics still drops its Sender here.)
+        #[cfg(loom)]
+        if std::thread::panicking() {
+            return;
+        }
         let mut state = self.shared.lock();
         state.senders -= 1;
         log::write(log::Event::Dropped {
             sender: self.number,
         });
-        let last = state.senders == 0;
-        drop(state);
-        if last {
+        if state.senders == 0 {
             // The receiver may be waiting for a message that can now never come.
-            self.shared.changed.notify_all();
+            self.shared.wake_receiver(state);
         }
     }
 }
@@ -240,9 +276,7 @@ impl<T: Message> Receiver<T> {
                 log::write(log::Event::Received {
                     amount: message.into(),
                 });
-                drop(state);
-                // A sender may be waiting for room.
-                self.shared.changed.notify_all();
+                self.shared.wake_senders(state);
                 return Ok(message);
             }
             if state.senders == 0 {
@@ -250,7 +284,9 @@ impl<T: Message> Receiver<T> {
                 return Err(RecvError);
             }
             log::write(log::Event::WaitsForMessage);
+            state.receiver_waits = true;
             state = self.shared.wait(state);
+            state.receiver_waits = false;
         }
     }
 
@@ -267,8 +303,7 @@ impl<T: Message> Receiver<T> {
                 log::write(log::Event::Received {
                     amount: message.into(),
                 });
-                drop(state);
-                self.shared.changed.notify_all();
+                self.shared.wake_senders(state);
                 Ok(message)
             }
             None if state.senders == 0 => {
@@ -290,14 +325,18 @@ impl<T: Message> Receiver<T> {
 
 impl<T: Message> Drop for Receiver<T> {
     fn drop(&mut self) {
+        // As in `Drop for Sender`.
+        #[cfg(loom)]
+        if std::thread::panicking() {
+            return;
+        }
         let mut state = self.shared.lock();
         state.receiver = false;
         // As std: the messages still queued are dropped with the receiver.
         state.queue.clear();
         log::write(log::Event::ReceiverDropped);
-        drop(state);
         // A sender may be waiting for room that will never come.
-        self.shared.changed.notify_all();
+        self.shared.wake_senders(state);
     }
 }
 
