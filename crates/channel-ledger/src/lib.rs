@@ -68,9 +68,8 @@ pub fn teller(queue: impl Put, n: i64, iterations: u64) -> Result<(), LedgerGone
         // q.put(-n)
         queue.put(-n)?;
     }
-    // q.put(None)
     Ok(())
-} // <- `queue`, this teller's Sender, is dropped here
+} // <- q.put(None): `queue`, this teller's Sender, is dropped here
 
 /// The ledger: owns the balance, adds every amount it receives, and returns the balance once
 /// every `Sender` is gone.
