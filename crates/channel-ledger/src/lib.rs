@@ -10,8 +10,10 @@
 //!
 //! The lesson comes first: [`teller`] and [`ledger`], Python beside Rust; then [`experiment`],
 //! the three named threads started and joined. The threads and the channel come from [`sync`],
-//! which the proofs switch to loom's threads and the facade's own channel.
+//! which the proofs switch to loom's threads and the facade's own channel; [`explain`] is what
+//! the proofs print when they find a failure.
 
+pub mod explain;
 pub mod sync;
 
 use std::fmt;

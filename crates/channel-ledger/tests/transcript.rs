@@ -117,3 +117,69 @@ fn the_python_original_prints_0() {
         Err(error) => eprintln!("not run: python3 is not on the PATH ({error})"),
     }
 }
+
+/// The chapter quotes what `cargo xtask break channel-ledger/sender-kept-in-main` printed: its
+/// words are the ones `explain` writes, for that execution's log, copied here step by step from
+/// the counterexample loom found (loom itself runs only in the proofs).
+#[test]
+fn the_chapter_quotes_the_forgotten_sender_message_as_the_proof_writes_it() {
+    use channel_ledger::explain::{deadlock, timeline};
+    use channel_ledger::sync::channel::log::{Entry, Event, MAIN};
+
+    let step = |thread: &str, event| Entry {
+        thread: thread.to_string(),
+        event,
+    };
+    let (one, two) = ("Thread-1", "Thread-2");
+    let entries = [
+        step(MAIN, Event::Made { sender: 1 }),
+        step(MAIN, Event::Made { sender: 2 }),
+        step(MAIN, Event::Made { sender: 3 }),
+        step(LEDGER, Event::WaitsForMessage),
+        step(
+            one,
+            Event::Sent {
+                sender: 2,
+                amount: 5,
+            },
+        ),
+        step(
+            one,
+            Event::Sent {
+                sender: 2,
+                amount: -5,
+            },
+        ),
+        step(one, Event::Dropped { sender: 2 }),
+        step(LEDGER, Event::Received { amount: 5 }),
+        step(LEDGER, Event::Received { amount: -5 }),
+        step(LEDGER, Event::WaitsForMessage),
+        step(
+            two,
+            Event::Sent {
+                sender: 3,
+                amount: 8,
+            },
+        ),
+        step(
+            two,
+            Event::Sent {
+                sender: 3,
+                amount: -8,
+            },
+        ),
+        step(two, Event::Dropped { sender: 3 }),
+        step(LEDGER, Event::Received { amount: 8 }),
+        step(LEDGER, Event::Received { amount: -8 }),
+        step(LEDGER, Event::WaitsForMessage),
+    ];
+    let message = format!(
+        "{}\n\ncounterexample: execution 1 (preemption bound 2), step by step:\n{}",
+        deadlock(&entries),
+        timeline(&entries)
+    );
+    assert!(
+        CHAPTER.contains(&format!("```text\n{message}\n```\n")),
+        "docs/channel-ledger.md should quote:\n{message}"
+    );
+}
