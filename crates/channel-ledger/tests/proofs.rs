@@ -444,6 +444,15 @@ fn balance_is_zero(queue: Queue, iterations: u64, bound: usize, floor: u64) {
         floor,
         matches!(queue, Queue::MaxSize(_)),
     );
+    // Each teller's amounts arrive in its order: after any amount, the ledger holds the deposits
+    // of the tellers that are between a deposit and its withdrawal, and nothing else.
+    let possible = BTreeSet::from([0, 5, 8, 13]);
+    assert!(
+        covered.balances_held.is_subset(&possible),
+        "the ledger held {}, beyond {}: a withdrawal came before its deposit",
+        show(&covered.balances_held),
+        show(&possible)
+    );
 }
 
 fn queue_name(queue: Queue) -> String {
