@@ -505,7 +505,7 @@ fn every_amount_sent_is_received_exactly_once() {
 /// Proof 3: the ledger ends, and ends because every `Sender` is gone, in every execution loom
 /// explores with up to 2 preemptions, 1 pair per teller.
 ///
-/// Fails on `sender-kept-in-main` (the main thread keeps its own `Sender`): the ledger waits for
+/// Fails on `forgotten-sender` (the main thread keeps its own `Sender`): the ledger waits for
 /// an amount that can never come, every thread blocks, and the model says who holds the Sender.
 /// Fails too on `ledger-stops-when-the-queue-looks-empty`: that ledger ends, but not because
 /// every Sender is gone.

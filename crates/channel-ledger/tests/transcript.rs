@@ -118,7 +118,7 @@ fn the_python_original_prints_0() {
     }
 }
 
-/// The chapter quotes what `cargo xtask break channel-ledger/sender-kept-in-main` printed: its
+/// The chapter quotes what `cargo xtask break channel-ledger/forgotten-sender` printed: its
 /// words are the ones `explain` writes, for that execution's log, copied here step by step from
 /// the counterexample loom found (loom itself runs only in the proofs).
 #[test]
