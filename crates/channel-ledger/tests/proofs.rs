@@ -48,6 +48,22 @@ const LIMITS_FROM_THE_ENVIRONMENT: [&str; 6] = [
 /// hundred); set here so that no variable can lower it.
 const MAX_BRANCHES: usize = 10_000;
 
+/// Panics, naming them, if any of [`LIMITS_FROM_THE_ENVIRONMENT`] is set: `Builder::new` would
+/// read it, and the proof would not search what it says.
+fn refuse_limits_from_the_environment() {
+    let set: Vec<&str> = LIMITS_FROM_THE_ENVIRONMENT
+        .into_iter()
+        .filter(|name| std::env::var_os(name).is_some())
+        .collect();
+    let verb = if set.len() == 1 { "is" } else { "are" };
+    assert!(
+        set.is_empty(),
+        "refused to run: {} {verb} set in the environment and would change what this proof \
+         searches; unset them and run again",
+        set.join(" and ")
+    );
+}
+
 /// A search with every limit set here: no cap on executions or time, no checkpoint, and at most
 /// `bound` preemptions per execution; with its name, for messages.
 ///
@@ -64,16 +80,7 @@ const MAX_BRANCHES: usize = 10_000;
 ///
 /// If one of [`LIMITS_FROM_THE_ENVIRONMENT`] is set: the proof would not search what it says.
 fn search(bound: usize) -> (String, loom::model::Builder) {
-    let set: Vec<&str> = LIMITS_FROM_THE_ENVIRONMENT
-        .into_iter()
-        .filter(|name| std::env::var_os(name).is_some())
-        .collect();
-    assert!(
-        set.is_empty(),
-        "refused to run: {} set in the environment, and would change what this proof searches; \
-         unset it and run again",
-        set.join(" and ")
-    );
+    refuse_limits_from_the_environment();
     let mut builder = loom::model::Builder::new();
     // The main thread, the ledger and the two tellers.
     builder.max_threads = 4;
