@@ -156,7 +156,8 @@ fn a_panicking_ledger_is_named_and_so_are_the_tellers_it_left() {
     assert_eq!(stderr, LEDGER_PANICKED);
     assert!(
         CHAPTER.contains(&format!(
-            "$ RUST_BACKTRACE=0 cargo run -q -p channel-ledger -- {}\n{LEDGER_PANICKED}$ echo $?\n1\n",
+            "$ RUST_BACKTRACE=0 cargo run -q -p channel-ledger -- \\\n    {}\n\
+             {LEDGER_PANICKED}$ echo $?\n1\n",
             args.join(" ")
         )),
         "the chapter quotes the run"

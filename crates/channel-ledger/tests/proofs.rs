@@ -159,9 +159,11 @@ impl Covered {
             .map(String::as_str)
             .collect();
         format!(
-            "first amount received from: {}; balances the ledger held: {}; executions where the \
-             ledger waited on an empty queue: {}, where the last Sender's drop woke it: {}, where \
-             a teller waited for room: {}",
+            "first amount received from: {}\n\
+             balances the ledger held: {}\n\
+             executions where the ledger waited on an empty queue: {}\n\
+             where the last Sender's drop woke it: {}\n\
+             where a teller waited for room: {}",
             orders.join(" or "),
             show(&self.balances_held),
             self.ledger_waited,

@@ -30,7 +30,8 @@ fn transfer(source: &Account, target: &Account, n: i64) {
     };
     *from -= n; // source.balance = source.balance - n
     *to += n; // target.balance = target.balance + n
-} // second.lock.release(), then first.lock.release(): the guards are dropped in reverse order
+} // second.lock.release(), then first.lock.release():
+// the guards are dropped in reverse order
 
 // def run_thread(source, target, n):
 fn run_thread(source: &Account, target: &Account, n: i64) {

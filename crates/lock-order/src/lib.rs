@@ -169,7 +169,8 @@ pub mod lower_first {
         **to += n;
         board.transferred();
         Ok(())
-    } // second.lock.release(), then first.lock.release(): the guards are dropped in reverse order
+    } // second.lock.release(), then first.lock.release():
+    // the guards are dropped in reverse order
 }
 
 /// The version that deadlocks: each thread locks the account it takes money from first.

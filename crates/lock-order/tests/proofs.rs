@@ -254,7 +254,8 @@ fn deadlock_report(deadlocked: &Deadlocked, what: &str) -> String {
     writeln!(
         out,
         "(loom's words, with every thread blocked: \"{}\")",
-        deadlocked.loom
+        // One thread a line: loom's list is one long line.
+        deadlocked.loom.replace("), (", "),\n    (")
     )
     .unwrap();
     write!(
@@ -592,8 +593,8 @@ fn no_deadlock(transfers: u64) {
     figures::report(
         "covered",
         format!(
-            "{waited} of {} executions had a thread wait for a lock the other held; first to \
-             lock: {}",
+            "{waited} of {} executions had a thread wait for a lock the other held;\n\
+             first to lock: {}",
             runs.len(),
             firsts.into_iter().collect::<Vec<_>>().join(" or ")
         ),
