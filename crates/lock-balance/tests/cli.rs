@@ -55,7 +55,7 @@ fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
 fn iterations_0_is_refused_in_the_chapters_words() {
     assert_usage_error_as_in_the_chapter(
         &["--iterations", "0"],
-        "error: invalid value '0' for '--iterations <N>': not a whole number in 1..=100000000\n\
+        "error: invalid value '0' for '--iterations <N>': needs a whole number in 1..=100000000\n\
          \n\
          For more information, try '--help'.\n",
     );

@@ -15,7 +15,7 @@ pub fn refused_as_not_in_range(output: &Output, flag: &str, value: &str, range: 
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         format!(
-            "error: invalid value '{value}' for '{flag}': not a whole number in {range}\n\n\
+            "error: invalid value '{value}' for '{flag}': needs a whole number in {range}\n\n\
              For more information, try '--help'.\n"
         ),
         "{flag} {value:?}"

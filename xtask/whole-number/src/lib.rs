@@ -40,7 +40,7 @@ where
             .filter(|n| accepted.contains(n))
             .ok_or_else(|| {
                 format!(
-                    "not a whole number in {}..={}",
+                    "needs a whole number in {}..={}",
                     accepted.start(),
                     accepted.end()
                 )
