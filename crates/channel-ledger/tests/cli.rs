@@ -98,7 +98,7 @@ fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
 fn maxsize_0_is_refused_in_the_chapters_words() {
     assert_usage_error_as_in_the_chapter(
         &["--maxsize", "0"],
-        "error: invalid value '0' for '--maxsize <K>': expected a whole number in 1..=1000000\n\
+        "error: invalid value '0' for '--maxsize <K>': needs a whole number in 1..=1000000\n\
          \n\
          For more information, try '--help'.\n",
     );
