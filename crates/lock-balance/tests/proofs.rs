@@ -90,6 +90,7 @@ fn final_balances(
     let seen = Arc::new(Mutex::new(BTreeSet::new()));
     let orders = Arc::new(Mutex::new(BTreeSet::new()));
     let misbuilt: Arc<Mutex<Option<String>>> = Arc::default();
+    let mut per_search = Vec::new();
     // The best failing execution so far, held back while the search looks for a better one (see
     // `LOOK_FURTHER`): (its rank, the number of the first failing execution, its message).
     let held: Arc<Mutex<Option<(u8, u64, String)>>> = Arc::default();
@@ -102,7 +103,10 @@ fn final_balances(
             Arc::clone(&held),
         );
         let (orders, misbuilt) = (Arc::clone(&orders), Arc::clone(&misbuilt));
+        let this_search = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        per_search.push((name.clone(), Arc::clone(&this_search)));
         search.check(move || {
+            this_search.fetch_add(1, SeqCst);
             let execution = count();
             steps::record();
             let result = experiment(variant, 0, iterations);
@@ -159,6 +163,10 @@ fn final_balances(
         balances: seen.lock().unwrap().clone(),
         orders: orders.lock().unwrap().clone(),
         misbuilt: misbuilt.lock().unwrap().take(),
+        searches: per_search
+            .into_iter()
+            .map(|(name, executions)| (name, executions.load(SeqCst)))
+            .collect(),
         variant,
         iterations,
     }
@@ -172,11 +180,24 @@ struct Explored {
     /// The first execution whose steps were not as the program is built (see [`as_built`]): what
     /// was wrong, and its timeline.
     misbuilt: Option<String>,
+    /// Each search's name and the executions it ran.
+    searches: Vec<(String, u64)>,
     variant: Variant,
     iterations: u64,
 }
 
 impl Explored {
+    /// Reports each search's own executions (the figure `searches`), for a model that runs more
+    /// than one: which search explored how much.
+    fn report_searches(&self) {
+        let each: Vec<String> = self
+            .searches
+            .iter()
+            .map(|(name, executions)| format!("{name}: {executions}"))
+            .collect();
+        figures::report("searches", each.join(", "));
+    }
+
     /// Every execution's steps were as the program is built (see [`as_built`]); a model checks
     /// it after its own property, so that the property's failure is the one shown first.
     fn every_execution_as_built(&self) {
@@ -579,6 +600,7 @@ fn with_the_lock(iterations: u64) {
         false,
     );
     exploration.finish();
+    explored.report_searches();
     figures::report("reachable", show(&explored.balances));
     assert_eq!(explored.balances, BTreeSet::from([0]));
     explored.every_execution_as_built();
@@ -644,6 +666,7 @@ fn with_the_lock_every_thread_finds_the_balance_at_zero() {
         true,
     );
     exploration.finish();
+    explored.report_searches();
     figures::report("reachable", show(&explored.balances));
     explored.every_execution_as_built();
     explored.every_order_reached();
@@ -680,6 +703,7 @@ fn with_the_lock_a_thread_can_take_it_between_two_iterations_of_the_other() {
         false,
     );
     exploration.finish();
+    explored.report_searches();
     figures::report("reachable", show(&explored.balances));
     // Thread A's critical sections, with one of Thread B's between two of A's.
     let between = |a: &str, b: &str| {
@@ -797,6 +821,7 @@ fn without_the_lock_an_update_can_be_lost() {
             .map(|(_, steps)| order(Variant::Unlocked, steps))
             .collect(),
         misbuilt: None,
+        searches: Vec::new(),
         variant: Variant::Unlocked,
         iterations: 1,
     }
@@ -1322,6 +1347,7 @@ fn comparison_default_search_behind_a_start_gate() {
             .map(|(_, steps)| order(Variant::Unlocked, steps))
             .collect(),
         misbuilt: None,
+        searches: Vec::new(),
         variant: Variant::Unlocked,
         iterations: 1,
     }
