@@ -196,9 +196,13 @@ loom::lazy_static! {
 /// under loom (one slot for all loom threads) did, in all 27 and 6225 executions.
 ///
 /// The step is `BINDS.fetch_add`, on one atomic that every thread writes. Two writes to one place
-/// conflict, so loom tries both orders of every two threads' steps; as each thread binds right
-/// before its step and reads right after it, that covers "another thread binds between this
-/// thread's bind and its read" as well as "nothing comes between". It costs executions: 81 and
+/// conflict, so loom tries both orders of every two threads' steps (the model checks that it
+/// reached every order of them, from what each `fetch_add` returned); as each thread binds right
+/// before its step and reads right after it, some executions have another thread bind between a
+/// thread's bind and its read, and some have nothing between. Not for every pair of threads:
+/// measured with a scratch check (1 December 2026), another thread's bind came between Thread-B's
+/// bind and its read in no execution of the two-thread model, only between Thread-A's (1 of the 2
+/// pairs; 4 of the 6 with three threads). It costs executions: 81 and
 /// 93102 instead of 27 and 6225, about 5 s for three threads. Two other steps were tried, with
 /// std's `thread_local!` under loom, two threads, the main thread's check set aside:
 /// - `loom::thread::yield_now()`: loom reads it as "I cannot go on until another thread does",
