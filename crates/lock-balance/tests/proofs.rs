@@ -711,7 +711,7 @@ fn with_the_lock_a_thread_can_take_it_between_two_iterations_of_the_other() {
             let first = order.iter().position(|t| *t == a);
             let last = order.iter().rposition(|t| *t == a);
             matches!((first, last), (Some(first), Some(last))
-                if order[first..last].iter().any(|t| *t == b))
+                if order[first..last].contains(&b))
         })
     };
     let [(one, _), (two, _)] = THREADS;
