@@ -13,10 +13,19 @@
 //! the largest bound loom accepts, a bound that in the measurements made cut nothing off. A model's
 //! `executions` figure counts every execution of all its searches.
 //!
-//! The models are: proof 1 (with the lock, every interleaving ends at 0), proof 3 (with the lock,
-//! no thread ever finds the balance mid-change), the contrast (without the lock, loom finds a lost
-//! update), proof 2 (without the lock, loom reaches exactly the balances an independent
-//! enumeration gives), and one comparison that measures loom, not the lesson, and is not a proof.
+//! The models are: proof 1 (with the lock, at every lock and release the balance is 0 whenever the
+//! lock is free, no two critical sections overlap, and every interleaving ends at 0), proof 3
+//! (with the lock, no thread ever finds the balance mid-change), the reachability check (with the
+//! lock, a thread can take it between two iterations of the other), the contrast (without the
+//! lock, loom finds a lost update), proof 2 (without the lock, loom reaches exactly the balances
+//! an independent enumeration gives), and one comparison that measures loom, not the lesson, and
+//! is not a proof.
+//!
+//! No model passes on less than it claims: each refuses to run when one of loom's search settings
+//! is in the environment (`figures::Exploration::start`), fails on a search that ran no execution
+//! (`Exploration::finish`), and asserts after its search what the program's shape requires it to
+//! have seen: in every execution the steps the program takes (`as_built`), and every order of the
+//! two threads' critical sections or changes (`Explored::every_order_reached`).
 //!
 //! When a model fails, its panic message is the counterexample in the lesson's terms: the failing
 //! execution's steps on the balance as a two-column timeline (which thread took the lock, read,
@@ -41,8 +50,8 @@ use figures::Exploration;
 use lock_balance::sync::steps::{self, Access, Step};
 use lock_balance::{THREADS, Variant, experiment};
 
-/// Loom's default search: no preemption bound (set explicitly, so `LOOM_MAX_PREEMPTIONS` in the
-/// environment cannot change what a proof means).
+/// Loom's default search: no preemption bound (set explicitly; the models also refuse to run with
+/// `LOOM_MAX_PREEMPTIONS`, or any other of loom's search settings, in the environment).
 fn default_search() -> Search {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = None;
