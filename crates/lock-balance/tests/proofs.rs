@@ -18,8 +18,8 @@
 //! (with the lock, no thread ever finds the balance mid-change), the reachability check (with the
 //! lock, a thread can take it between two iterations of the other), the contrast (without the
 //! lock, loom finds a lost update), proof 2 (without the lock, loom reaches exactly the balances
-//! an independent enumeration gives), and one comparison that measures loom, not the lesson, and
-//! is not a proof.
+//! an independent enumeration gives), one comparison that measures loom, not the lesson, and
+//! is not a proof, and one check of the facade's `fetch_add` and `fetch_sub`.
 //!
 //! No model passes on less than it claims: each refuses to run when one of loom's search settings
 //! is in the environment (`figures::Exploration::start`), fails on a search that ran no execution
@@ -1361,4 +1361,47 @@ fn comparison_default_search_behind_a_start_gate() {
         iterations: 1,
     }
     .every_order_reached();
+}
+
+/// Not a proof of the lesson: a check of the facade the proofs read, for the part of it the
+/// lesson does not run. `fetch_add` and `fetch_sub` are there for the chapter's "Try it" edit and
+/// the catalogue's `fetch-add` entries; no model above calls them on the lesson as it is, so this
+/// one does, on one thread: each returns the value it found, changes the balance by its `n`, and
+/// is recorded as one step, `FetchAdd(n)` (a negative `n` for `fetch_sub`) with the value found.
+#[test]
+fn facade_fetch_add_and_fetch_sub_do_and_record_one_step_each() {
+    use lock_balance::sync::{AtomicI64, Ordering::SeqCst as FacadeSeqCst};
+
+    let exploration = Exploration::start(
+        "not a proof: the facade's fetch_add and fetch_sub return what they found, change the \
+         balance, and are recorded as one step each (1 thread)",
+    );
+    let counter = exploration.clone();
+    default_search().1.check(move || {
+        counter.execution();
+        steps::record();
+        let balance = AtomicI64::new(3);
+        let found_by_add = balance.fetch_add(5, FacadeSeqCst);
+        let after_add = balance.load(FacadeSeqCst);
+        let found_by_sub = balance.fetch_sub(2, FacadeSeqCst);
+        let after_sub = balance.load(FacadeSeqCst);
+        let steps = steps::take();
+        assert_eq!(
+            (found_by_add, after_add, found_by_sub, after_sub),
+            (3, 8, 8, 6),
+            "fetch_add(5) from 3, then fetch_sub(2): (found, after) twice"
+        );
+        let recorded: Vec<(Access, i64)> = steps.iter().map(|s| (s.access, s.value)).collect();
+        assert_eq!(
+            recorded,
+            [
+                (Access::FetchAdd(5), 3),
+                (Access::Load, 8),
+                (Access::FetchAdd(-2), 8),
+                (Access::Load, 6)
+            ],
+            "the facade's record of fetch_add(5) from 3, a load, fetch_sub(2), a load"
+        );
+    });
+    exploration.finish();
 }
