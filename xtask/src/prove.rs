@@ -47,11 +47,19 @@ impl Row {
         (!lines.is_empty()).then(|| lines.join("\n"))
     }
 
+    /// `passed` only for a model whose test passed, that reported what it checked and how long it
+    /// took, and that ran at least one execution: a model can pass its test having checked nothing
+    /// (a search cut short before its first execution), and that is no pass.
     fn verdict(&self) -> &'static str {
-        match (self.passed, self.figure(figures::EXECUTIONS).is_some()) {
-            (true, true) => "passed",
-            (true, false) => "NO FIGURES",
-            (false, _) => "FAILED",
+        let figures = [figures::PROPERTY, figures::EXECUTIONS, figures::SECONDS]
+            .iter()
+            .all(|key| self.figure(key).is_some());
+        let executions = self.figure(figures::EXECUTIONS);
+        match (self.passed, figures, executions.as_deref()) {
+            (false, _, _) => "FAILED",
+            (true, false, _) => "NO FIGURES",
+            (true, true, Some(n)) if n.parse::<u64>().is_ok_and(|n| n > 0) => "passed",
+            (true, true, _) => "NO EXECUTIONS",
         }
     }
 
@@ -148,6 +156,11 @@ pub fn run(
     models: Option<&[String]>,
     progress: bool,
 ) -> Result<Vec<Row>> {
+    // Each model refuses too (`figures::Exploration::start`); saying so once, before building,
+    // is plainer than one failure per model.
+    if let Some(refusal) = figures::search_settings_in_env() {
+        return Err(refusal);
+    }
     let mut rows = Vec::new();
     for lesson in lessons.iter().filter(|lesson| lesson.proofs().is_file()) {
         if progress {
@@ -247,7 +260,14 @@ pub fn report(
         text.push_str(&format!("\n{message}\n"));
     }
     if !stale.is_empty() {
-        text.push_str("If the new figures are right, accept them: cargo xtask prove --bless\n");
+        text.push_str(
+            "If you changed a lesson's code or its proofs, that change may be the cause: a\n\
+             model can pass and still explore other executions, or draw another schedule,\n\
+             than the docs say (a lock held across the whole loop keeps the balance at 0\n\
+             and changes the figures). Read the differences above first. --bless is for a\n\
+             change you meant: if it was one, and the new figures are right, accept them:\n\
+             cargo xtask prove --bless\n",
+        );
     }
 
     let failed = rows.iter().filter(|row| row.verdict() != "passed").count();
@@ -577,6 +597,125 @@ mod tests {
         assert_eq!(report.outcome, Err("1 model(s) failed".to_string()));
         assert_eq!(fs::read_to_string(root.join("docs/l.md")).unwrap(), chapter);
         fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Issue 17: a stale figure must not invite a blind `--bless`: the message says first that
+    /// a change to the lesson's code may be the cause, and that `--bless` is for a change meant.
+    #[test]
+    fn a_stale_figure_names_a_code_change_as_a_cause_before_bless() {
+        use super::{DocFigures, report};
+        use crate::lessons::Lesson;
+        use crate::workspace::Workspace;
+        use std::fs;
+
+        let root = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("docs")).unwrap();
+        let chapter = "<!-- generated: proof l proof_a executions -->\n```text\n81\n```\n\
+                       <!-- end generated -->\n";
+        fs::write(root.join("docs/l.md"), chapter).unwrap();
+        let ws = Workspace::find(false)
+            .expect("the tests run inside the repo")
+            .copy_at(root.clone(), root.join("target"));
+        let lessons = [Lesson {
+            name: "l".into(),
+            dir: root.join("crates/l"),
+            order: 1,
+            any_order: false,
+        }];
+        let mut row = Row::new("l", "proof_a", true, "");
+        row.figures = [
+            (figures::PROPERTY, "p"),
+            (figures::EXECUTIONS, "162"),
+            (figures::SECONDS, "0.01"),
+        ]
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .to_vec();
+        let report = report(&ws, &lessons, &[row], DocFigures::Check).expect("a report");
+        let text = &report.text;
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("`{needle}` missing from:\n{text}"))
+        };
+        let order = [
+            at("the block `proof l proof_a executions` is stale"),
+            at("If you changed a lesson's code or its proofs, that change may be the cause"),
+            at("--bless is for a\nchange you meant"),
+            at("cargo xtask prove --bless\n"),
+        ];
+        assert!(order.is_sorted(), "out of order: {order:?} in:\n{text}");
+        assert!(report.outcome.is_err());
+        assert_eq!(fs::read_to_string(root.join("docs/l.md")).unwrap(), chapter);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Issue 17: a model cut short before its first execution passed its test and was reported
+    /// `passed` with 0 executions; one that reported no property or time is no pass either.
+    #[test]
+    fn passed_only_with_its_figures_and_at_least_one_execution() {
+        let with = |figures: &[(&str, &str)]| {
+            let mut row = Row::new("l", "proof_a", true, "");
+            row.figures = figures
+                .iter()
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+                .collect();
+            row
+        };
+        let all = |executions| {
+            with(&[
+                (figures::PROPERTY, "p"),
+                (figures::EXECUTIONS, executions),
+                (figures::SECONDS, "0.00"),
+            ])
+        };
+        assert_eq!(all("81").verdict(), "passed");
+        assert_eq!(all("0").verdict(), "NO EXECUTIONS");
+        assert_eq!(all("").verdict(), "NO EXECUTIONS");
+        assert_eq!(
+            with(&[(figures::EXECUTIONS, "81"), (figures::SECONDS, "0.00")]).verdict(),
+            "NO FIGURES"
+        );
+        assert_eq!(with(&[]).verdict(), "NO FIGURES");
+        let mut failed = all("81");
+        failed.passed = false;
+        assert_eq!(failed.verdict(), "FAILED");
+    }
+
+    /// Issue 17: loom's variables that can cut a search short are refused, each named with its
+    /// value; the ones that only add output are not.
+    #[test]
+    fn refuses_every_search_setting_and_only_those() {
+        let env = |set: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                set.iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        assert_eq!(
+            figures::search_settings_refused(env(&[("LOOM_LOG", "trace"), ("LOOM_LOCATION", "1")])),
+            None
+        );
+        for name in figures::SEARCH_SETTINGS {
+            let refusal = figures::search_settings_refused(move |asked: &str| {
+                (asked == name).then(|| "1".to_string())
+            })
+            .unwrap_or_else(|| panic!("{name} not refused"));
+            assert!(refusal.contains(&format!("{name}=1 set")), "{refusal}");
+            assert!(refusal.ends_with(&format!("unset {name}")), "{refusal}");
+        }
+        let both = figures::search_settings_refused(env(&[
+            ("LOOM_MAX_PERMUTATIONS", "1"),
+            ("LOOM_CHECKPOINT_INTERVAL", "1"),
+        ]))
+        .expect("refused");
+        assert!(
+            both.starts_with(
+                "refused to run the loom models with LOOM_MAX_PERMUTATIONS=1 \
+                 LOOM_CHECKPOINT_INTERVAL=1 set:"
+            ),
+            "{both}"
+        );
     }
 
     #[test]

@@ -62,7 +62,11 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         println!("\n{message}");
     }
     if !stale.is_empty() {
-        println!("To regenerate the docs' copies: cargo xtask run-all --bless");
+        println!(
+            "If you changed a lesson's code, that change may be the cause: read the\n\
+             differences above first. --bless is for a change you meant: if it was one, and\n\
+             the new output is right, regenerate the docs' copies: cargo xtask run-all --bless"
+        );
     }
     let mut misquoted = 0;
     for lesson in &lessons {

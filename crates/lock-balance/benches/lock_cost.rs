@@ -103,6 +103,22 @@ mod strategies {
     /// thread sees. The floor the others are held against. Nothing is merged and no total is
     /// checked: divan owns the threads, so there is no `join` to add their totals up after, and a
     /// merge would be one addition per thread, not per call, so no part of the cost per call.
+    ///
+    /// What it compiles to, checked in the disassembly of the bench build (`objdump -d` of
+    /// `target/release/deps/lock_cost-*`, Rust 1.95, x86-64, 1 December 2026): divan's sample loop
+    /// inlines it to a load of the balance, `black_box`'s store and reload of `n`, `add` and
+    /// `sub`, each followed by a `jo` to the overflow panic, and a store of the balance; LLVM does
+    /// not fold `b + n - n` away (the overflow checks keep both operations), so the page's "a load,
+    /// an add and a subtract (each with its overflow check) and a store" is what runs:
+    ///
+    /// ```text
+    /// mov  (%rax),%rdx            load the balance
+    /// movq $0x5,0xb0(%rsp)        black_box(N)
+    /// mov  0xb0(%rsp),%rsi
+    /// add  %rsi,%rdx ; jo ...     balance + n
+    /// sub  %rsi,%rdx ; jo ...     balance - n
+    /// mov  %rdx,(%rax)            store the balance
+    /// ```
     #[divan::bench(threads = THREADS, sample_count = SAMPLES, sample_size = CALLS)]
     fn per_thread() {
         OWN_BALANCE.with(|own| {

@@ -66,14 +66,19 @@ named on stderr) or stdout could not be written; 2 for a usage error.
 A run that prints 0 proves nothing, with or without the lock: try --no-lock --trials 20.
 The proof is the model checker: cargo xtask prove lock-balance";
 
+/// Whether `--iterations` times `--trials` is more than [`MAX_CALLS`]: exactly `MAX_CALLS` is
+/// accepted. Both flags are capped by their parsers, so the product fits easily in a `u64`.
+fn too_many_calls(iterations: u64, trials: u64) -> bool {
+    iterations * trials > MAX_CALLS
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let mode = match args.trials {
         None => Mode::Once {
             start_balance: args.start_balance,
         },
-        // Both flags are capped above, so the product fits easily in a u64.
-        Some(trials) if args.iterations * trials > MAX_CALLS => {
+        Some(trials) if too_many_calls(args.iterations, trials) => {
             Args::command()
                 .error(
                     ErrorKind::ValueValidation,
@@ -119,5 +124,25 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_CALLS, MAX_ITERATIONS, MAX_TRIALS, too_many_calls};
+
+    /// The cap is on the product, and its value itself is allowed (the command-line test checks
+    /// a refused product; running an accepted one at the cap would take minutes, so the boundary
+    /// is checked here).
+    #[test]
+    fn the_calls_cap_accepts_its_own_value_and_refuses_one_more_trial() {
+        assert!(!too_many_calls(MAX_ITERATIONS, MAX_CALLS / MAX_ITERATIONS));
+        assert!(too_many_calls(
+            MAX_ITERATIONS,
+            MAX_CALLS / MAX_ITERATIONS + 1
+        ));
+        assert!(!too_many_calls(MAX_CALLS / MAX_TRIALS, MAX_TRIALS));
+        assert!(too_many_calls(MAX_CALLS / MAX_TRIALS + 1, MAX_TRIALS));
+        assert!(!too_many_calls(1, 1));
     }
 }

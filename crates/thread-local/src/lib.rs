@@ -7,7 +7,9 @@
 //!
 //! Rust's twin is [`thread_local!`](std::thread_local): `LOCAL_SCHOOL`, the thread-local behind
 //! [`LocalSchool`], is a `static`, one name for the whole program, whose value is created lazily
-//! in each thread that touches it and dropped when that thread ends. Where it differs from Python:
+//! in each thread that touches it and, as a rule, dropped when that thread ends (std's `LocalKey`
+//! docs call it a best effort and name exceptions, such as the main thread's values on some
+//! Unix systems). Where it differs from Python:
 //!
 //! - `threading.local()` is an object made at run time (there can be several, attributes come and
 //!   go); `thread_local!` declares a `static` *key* with one fixed type, here `Option<String>`.
@@ -50,8 +52,9 @@ pub trait School: 'static {
 // local_school = threading.local()
 sync::thread_local! {
     // One `Option<String>` per thread, created as `None` on the thread's first
-    // access and dropped when the thread ends. `RefCell`, not a lock: no other
-    // thread can ever reach this value.
+    // access, and dropped when the thread ends (std promises a best effort only:
+    // see `LocalKey`'s docs). `RefCell`, not a lock: no other thread can ever
+    // reach this value.
     #[allow(
         clippy::missing_const_for_thread_local,
         reason = "one declaration for both builds; loom's has no `const { }`"

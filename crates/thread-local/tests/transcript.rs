@@ -291,3 +291,38 @@ fn a_failed_write_is_reported_not_swallowed() {
         "Thread-A could not write its greeting: closed"
     );
 }
+
+/// A failure that wraps another error hands it on as its `source`, so a caller (or an error
+/// reporter walking the chain) sees the `AttributeError` or the I/O error, not only the message;
+/// the others wrap nothing.
+#[test]
+fn a_wrapped_error_is_its_source_and_the_others_have_none() {
+    use std::error::Error as _;
+
+    let no_student = LessonError::NoStudent {
+        thread: "Thread-A".to_string(),
+        source: AttributeError,
+    };
+    let source = no_student
+        .source()
+        .expect("the AttributeError is the source");
+    assert_eq!(source.to_string(), AttributeError.to_string());
+    assert!(source.downcast_ref::<AttributeError>().is_some());
+
+    let write = LessonError::Write {
+        thread: "Thread-B".to_string(),
+        source: io::Error::new(io::ErrorKind::BrokenPipe, "closed"),
+    };
+    let source = write.source().expect("the io::Error is the source");
+    assert_eq!(
+        source.downcast_ref::<io::Error>().map(io::Error::kind),
+        Some(io::ErrorKind::BrokenPipe)
+    );
+
+    assert!(LessonError::TooManyStudents(27).source().is_none());
+    let panicked = LessonError::Panicked {
+        thread: "Thread-A".to_string(),
+        message: "boom".to_string(),
+    };
+    assert!(panicked.source().is_none());
+}

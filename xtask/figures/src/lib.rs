@@ -59,9 +59,59 @@ pub struct Exploration {
     started: Instant,
 }
 
+/// The environment variables loom 0.7.3's `Builder::new()` reads that change which executions a
+/// search explores (`src/model.rs`): `LOOM_MAX_PERMUTATIONS` and `LOOM_MAX_DURATION` end a search
+/// at a checkpoint, every `LOOM_CHECKPOINT_INTERVAL` executions (20 000 unless set), as if it had
+/// finished; `LOOM_CHECKPOINT_FILE` resumes one from a saved point; `LOOM_MAX_PREEMPTIONS` bounds
+/// it; `LOOM_MAX_BRANCHES` caps each execution. A model that passes under any of them may have
+/// checked less than it says, so the models refuse to run with one set ([`Exploration::start`]).
+/// `LOOM_LOG` and `LOOM_LOCATION` only add output, and stay allowed.
+pub const SEARCH_SETTINGS: [&str; 6] = [
+    "LOOM_MAX_PERMUTATIONS",
+    "LOOM_MAX_DURATION",
+    "LOOM_CHECKPOINT_INTERVAL",
+    "LOOM_CHECKPOINT_FILE",
+    "LOOM_MAX_PREEMPTIONS",
+    "LOOM_MAX_BRANCHES",
+];
+
+/// The refusal, when any of [`SEARCH_SETTINGS`] is set in `get`'s environment: `NAME=value` for
+/// each one set, and what to do. `None` when none is.
+pub fn search_settings_refused(get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let set: Vec<String> = SEARCH_SETTINGS
+        .iter()
+        .filter_map(|name| get(name).map(|value| format!("{name}={value}")))
+        .collect();
+    (!set.is_empty()).then(|| {
+        format!(
+            "refused to run the loom models with {} set:\n\
+             loom reads these, and they can stop a search early or change it, so a model could\n\
+             pass having explored less than it claims. Each model sets its own search.\n\
+             To run the models: unset {}",
+            set.join(" "),
+            SEARCH_SETTINGS
+                .iter()
+                .filter(|name| get(name).is_some())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    })
+}
+
+/// [`search_settings_refused`] for this process's environment.
+pub fn search_settings_in_env() -> Option<String> {
+    search_settings_refused(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+}
+
 impl Exploration {
-    /// Reports the property the model checks and starts the clock.
+    /// Reports the property the model checks and starts the clock. Panics, before loom runs
+    /// anything, if a variable of [`SEARCH_SETTINGS`] is set: every model starts here, so
+    /// `cargo xtask prove` and a plain `cargo test` under `--cfg loom` refuse alike.
     pub fn start(property: &str) -> Self {
+        if let Some(refusal) = search_settings_in_env() {
+            panic!("{refusal}");
+        }
         report(PROPERTY, property);
         Exploration {
             executions: Arc::new(AtomicU64::new(0)),
@@ -79,9 +129,14 @@ impl Exploration {
         self.executions.load(Ordering::Relaxed)
     }
 
-    /// Reports the executions explored and the seconds taken, and returns the executions.
+    /// Reports the executions explored and the seconds taken, and returns the executions. Panics
+    /// if loom ran none: a search that checked nothing must not pass.
     pub fn finish(&self) -> u64 {
         let executions = self.executions();
+        assert!(
+            executions > 0,
+            "loom ran no execution of this model: nothing was checked"
+        );
         report(EXECUTIONS, executions);
         report(
             SECONDS,
