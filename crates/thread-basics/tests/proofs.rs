@@ -208,7 +208,10 @@ fn main_ends_last_in_every_interleaving() {
     loom::model(move || {
         counter.execution();
         let out = Arc::new(Sink::new(Printed::record()));
-        run(&out, TICKS, Duration::ZERO).expect("LoopThread does not panic");
+        // In the lesson's words, not a Debug dump: `run` says which thread failed, and why.
+        if let Err(failed) = run(&out, TICKS, Duration::ZERO) {
+            panic!("the lesson's run failed: {failed}");
+        }
 
         // The one right transcript: main's first line, LoopThread's lines in order, main's last.
         let printed = Printed::take();
@@ -274,10 +277,14 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
         let lines: Vec<String> = printed.iter().map(|(_, line)| line.clone()).collect();
         let (loop_lines, _) = by_thread(&lines);
         // One thread prints LoopThread's lines: they stay in order even here.
-        assert_eq!(
-            loop_lines,
-            loop_thread_lines(TICKS),
-            "LoopThread's lines, in order"
+        let expected = loop_thread_lines(TICKS);
+        assert!(
+            loop_lines == expected,
+            "LoopThread printed these lines, in this order:\n{}\nbut its loop prints, in this \
+             order:\n{}\n(the whole transcript of this execution:\n{})",
+            indented(&loop_lines),
+            indented(&expected),
+            indented(&lines)
         );
         record_run.lock().unwrap().push(printed);
     });
@@ -327,4 +334,16 @@ fn ending_before_join_lets_main_end_while_loop_thread_runs() {
             listing(&seen, &main_ended).trim_end()
         );
     }
+}
+
+/// Lines for a failure message, one a line and indented; "(none)" when there are none.
+fn indented(lines: &[String]) -> String {
+    if lines.is_empty() {
+        return "    (none)".to_string();
+    }
+    lines
+        .iter()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -257,7 +257,12 @@ fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
                 counterexample(execution, &events(), students)
             );
         }
-        assert_eq!(output.lines().count(), students.len(), "{output}");
+        assert!(
+            output.lines().count() == students.len(),
+            "{} students, one thread each, but {} greetings (execution {execution}):\n{output}",
+            students.len(),
+            output.lines().count()
+        );
         let read = process_student::<LocalSchool>();
         if read != Err(AttributeError) {
             let mut first = main_read_seen.lock().unwrap();
@@ -280,7 +285,15 @@ fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
     figures::report("reachable", render(&outputs));
     // Every order of the greetings was explored, and nothing else: n threads, n! orders.
     let factorial: usize = (1..=students.len()).product();
-    assert_eq!(outputs.len(), factorial, "{outputs:#?}");
+    assert!(
+        outputs.len() == factorial,
+        "{} threads can greet in {factorial} orders, and loom reached {} of them:\n{}\n(fewer \
+         when the threads never run at the same time: for example when each one is joined \
+         before the next is spawned)",
+        students.len(),
+        outputs.len(),
+        render(&outputs)
+    );
     // Each bind is followed by `Preemptible`'s step, a write to one atomic that every thread
     // writes: two writes to one place conflict, so loom must try every order of them (n! of
     // them). A search cut short, or a school that skips the step, misses some.
@@ -525,9 +538,12 @@ fn a_shared_global_lets_a_thread_greet_another_threads_student() {
         .collect();
     if !missed.is_empty() {
         panic!(
-            "a shared slot lets a thread greet another's student, yet in {} executions loom \
+            "a shared slot lets a thread greet another's student, yet in {} loom \
              never printed {}\n\ncounterexample: every output loom reached:\n{}",
-            exploration.executions(),
+            match exploration.executions() {
+                1 => "its one execution".to_string(),
+                n => format!("{n} executions"),
+            },
             missed.join(" or "),
             render(&outputs).trim_end()
         );
