@@ -232,6 +232,10 @@ pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
     for line in text.lines().skip_while(|line| !line.starts_with("--- ")) {
         println!("    {line}");
     }
+    println!(
+        "\nNow the proofs that must catch it run there: each should say FAILED, and here that is \
+         the point.\n"
+    );
     checked(ws, mistake)?;
     println!(
         "Make it in your own files, and fix it by hand: cargo xtask break {} --apply",
