@@ -1,5 +1,5 @@
 //! The proofs: loom runs the lesson's own `experiment` (the two named threads, `run_thread`,
-//! `transfer`, `lock`) in every interleaving it can find, with 1 to 3 transfers per thread
+//! `transfer`, `lock`) in every interleaving it explores, with 1 to 5 transfers per thread
 //! instead of 100 000.
 //!
 //! Run: `cargo xtask prove lock-order`, or by hand
