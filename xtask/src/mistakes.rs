@@ -264,7 +264,7 @@ fn checked(ws: &Workspace, mistake: &Mistake) -> Result {
     );
     if !mistake.not_caught_by.is_empty() {
         verdict.push_str(&format!(
-            "; {} passed, as the entry says it must",
+            "; {} passed, as the entry requires",
             mistake.not_caught_by.join(" and ")
         ));
     }

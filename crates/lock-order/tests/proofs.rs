@@ -1,5 +1,5 @@
 //! The proofs: loom runs the lesson's own `experiment` (the two named threads, `run_thread`,
-//! `transfer`, `lock`) in every interleaving it can find, with 1 to 3 transfers per thread
+//! `transfer`, `lock`) in every interleaving it explores, with 1 to 5 transfers per thread
 //! instead of 100 000.
 //!
 //! Run: `cargo xtask prove lock-order`, or by hand
@@ -15,7 +15,7 @@
 //! stopped there. The models catch it (`catch_unwind` around the search) and say it in the
 //! lesson's words, from the steps the facade (`src/sync.rs`) recorded: which thread holds which
 //! account's lock, which one each waits for, the cycle, and the schedule as a timeline. A panic
-//! hook keeps loom's own line off stderr (the model's message quotes it).
+//! hook keeps loom's own line off stderr (the model's message says it in plain words).
 //!
 //! Each model sets loom's settings itself, and refuses to run when one of loom's environment
 //! variables that limit or change a search is set ([`builder`]): a proof's figures then mean
@@ -103,8 +103,8 @@ fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
         .or_else(|| payload.downcast_ref::<&str>().copied())
 }
 
-/// Keeps loom's deadlock panic off stderr: the models catch it and say it in their own words,
-/// quoting it. Every other panic is shown as before.
+/// Keeps loom's deadlock panic off stderr: the models catch it and say it in their own words
+/// (see [`loom_verdict`]). Every other panic is shown as before.
 fn quiet_loom_deadlocks() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -251,13 +251,7 @@ fn deadlock_report(deadlocked: &Deadlocked, what: &str) -> String {
             }
         }
     }
-    writeln!(
-        out,
-        "(loom's words, with every thread blocked: \"{}\")",
-        // One thread a line: loom's list is one long line.
-        deadlocked.loom.replace("), (", "),\n    (")
-    )
-    .unwrap();
+    writeln!(out, "{}", loom_verdict(&deadlocked.loom)).unwrap();
     write!(
         out,
         "\n{}",
@@ -270,6 +264,18 @@ fn deadlock_report(deadlocked: &Deadlocked, what: &str) -> String {
     )
     .unwrap();
     out
+}
+
+/// Loom's panic, `deadlock; threads = [(Id(0), Blocked(..)), ...]` (each thread's id and state),
+/// in plain words: `loom: 3 threads, all blocked`.
+fn loom_verdict(loom: &str) -> String {
+    let threads = loom.matches("(Id(").count();
+    let blocked = loom.matches("Blocked(").count();
+    match (threads, blocked) {
+        (0, _) => format!("loom: \"{loom}\""),
+        (t, b) if t == b => format!("loom: {t} threads, all blocked"),
+        (t, b) => format!("loom: {t} threads, {b} blocked"),
+    }
 }
 
 /// `Thread-1 waits for Thread-2 (for B), which waits for Thread-1 (for A)`.
@@ -310,6 +316,8 @@ fn schedule(execution: u64, search: &str, steps: &[Step], balances: Option<&Bala
 
 /// One row of a timeline: a thread's step on a lock, the locks held after it, and a note.
 struct Row {
+    /// The index, in the execution's steps, of the last step the row shows.
+    last: usize,
     column: usize,
     text: String,
     held: String,
@@ -334,6 +342,9 @@ fn holders(holder: &[Option<usize>; ACCOUNTS.len()]) -> String {
 /// (`waits for B`, later `gets B`). A release shows the balance it leaves. Whenever no lock is
 /// held, the total is checked; a total other than the opening one is called out.
 fn rows(steps: &[Step]) -> Vec<Row> {
+    let index: Vec<usize> = (0..steps.len())
+        .filter(|&at| thread_index(&steps[at].thread).is_some())
+        .collect();
     let steps: Vec<&Step> = thread_steps(steps).collect();
     let mut rows = Vec::new();
     let mut holder: [Option<usize>; ACCOUNTS.len()] = [None; ACCOUNTS.len()];
@@ -396,6 +407,7 @@ fn rows(steps: &[Step]) -> Vec<Row> {
             }
         };
         rows.push(Row {
+            last: index[i],
             column: thread,
             text,
             held: holders(&holder),
@@ -419,6 +431,15 @@ fn asked_first(before: &[&Step], taken: &Step) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// The number, in the timeline, of the row that shows `steps[at]`: the timeline shows a wait
+/// and the lock that follows it at once as one row, and leaves out the main thread's steps.
+fn timeline_step(steps: &[Step], at: usize) -> Option<usize> {
+    rows(steps)
+        .iter()
+        .position(|row| row.last == at)
+        .map(|row| row + 1)
 }
 
 /// Do the steps so far leave the lesson threads waiting in a cycle?
@@ -501,13 +522,23 @@ fn total_whenever_no_lock_is_held(steps: &[Step]) -> Result<u64, String> {
                 moments += 1;
                 let total: i64 = balance.iter().sum();
                 if total != opening {
+                    let when = match timeline_step(steps, at) {
+                        Some(row) => format!(
+                            "after step {row} of the timeline below\n({} unlocks {})",
+                            step.thread, ACCOUNTS[step.lock]
+                        ),
+                        None => format!(
+                            "once\nthe threads had ended ({} unlocked {})",
+                            step.thread, ACCOUNTS[step.lock]
+                        ),
+                    };
+                    let off = match total < opening {
+                        true => "short",
+                        false => "over",
+                    };
                     return Err(format!(
-                        "with the lower-numbered account first, no lock was held after step {} \
-                         of the log ({} released {}'s lock), and the balances added up to \
-                         {total}, not {opening}: a transfer was seen half done, {} away",
-                        at + 1,
-                        step.thread,
-                        ACCOUNTS[step.lock],
+                        "lower_first::transfer: no lock was held {when}, and the balances added \
+                         up to {total}, not {opening}:\na transfer was seen half done, {} {off}",
                         (total - opening).abs()
                     ));
                 }
@@ -582,21 +613,31 @@ fn no_deadlock(transfers: u64) {
             "{}",
             deadlock_report(
                 &deadlocked,
-                "with the lower-numbered account first, a deadlock"
+                "lower_first::transfer, which should lock the lower-numbered account first,\n\
+                 deadlocked"
             )
         )
     });
     exploration.finish();
     assert_eq!(runs.len() as u64, exploration.executions());
-    let firsts: BTreeSet<String> = runs.iter().filter_map(|(_, s)| first_to_lock(s)).collect();
+    let firsts: Vec<String> = THREADS
+        .iter()
+        .map(|mover| {
+            let first = runs
+                .iter()
+                .filter(|(_, s)| first_to_lock(s).as_deref() == Some(mover.name))
+                .count();
+            format!("{} in {first} executions", mover.name)
+        })
+        .collect();
     let waited = runs.iter().filter(|(_, steps)| contended(steps)).count();
     figures::report(
         "covered",
         format!(
             "{waited} of {} executions had a thread wait for a lock the other held;\n\
-             first to lock: {}",
+             first to take a lock: {}",
             runs.len(),
-            firsts.into_iter().collect::<Vec<_>>().join(" or ")
+            firsts.join(", ")
         ),
     );
     if waited == 0 {
@@ -612,7 +653,7 @@ fn no_deadlock(transfers: u64) {
         panic!(
             "with the lower-numbered account first, no execution deadlocked, but in none of the \
              {} executions did a thread wait for a lock the other held: the search never tried \
-             what could deadlock, and \"no deadlock\" would be true of nothing\n\n{}",
+             what could deadlock, so its \"no deadlock\" would prove nothing\n\n{}",
             runs.len(),
             schedule(number as u64 + 1, "of both searches", steps, Some(balances))
         );
@@ -800,12 +841,22 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
         );
     }
     assert_eq!(cycle.len(), THREADS.len());
-    figures::report("found-at", format!("execution {}", deadlocked.execution));
+    let before = match deadlocked.execution {
+        1 => "the first it explored".to_string(),
+        2 => "execution 1 before it ended, both transfers made".to_string(),
+        n => format!(
+            "executions 1 to {} before it ended, both transfers made",
+            n - 1
+        ),
+    };
+    figures::report(
+        "found-at",
+        format!("execution {}: {before}", deadlocked.execution),
+    );
     figures::report(
         "report",
         deadlock_report(&deadlocked, "with opposite orders, loom found a deadlock"),
     );
-    figures::report("timeline", timeline(&deadlocked.steps, None));
     figures::report(figures::SCHEDULE, drawn(&deadlocked.steps));
 }
 
