@@ -935,6 +935,9 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
     let mut balance = 0;
     // What each thread last read, and on which row: the value its next write is computed from.
     let mut last_read: [Option<(i64, usize)>; THREADS.len()] = [None; THREADS.len()];
+    // Proof 2's claim breaks where a thread takes the lock and builds on *another* thread's
+    // half-done change: that first row is marked, not every row that finds the balance off 0.
+    let mut marked = false;
     let mut i = 0;
     while i < steps.len() {
         let step = steps[i];
@@ -989,8 +992,12 @@ fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                     }
                 }
                 let mut notes = Vec::new();
-                let pending = mid_change(&steps[..i]);
-                if half_done && !pending.is_empty() {
+                let pending: Vec<&str> = mid_change(&steps[..i])
+                    .into_iter()
+                    .filter(|thread| *thread != step.thread)
+                    .collect();
+                if half_done && !marked && !pending.is_empty() {
+                    marked = true;
                     let whose: Vec<String> =
                         pending.iter().map(|thread| format!("{thread}'s")).collect();
                     let whose = whose.join(" and ");
