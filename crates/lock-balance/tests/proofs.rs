@@ -8,16 +8,16 @@
 //!
 //! Loom's default search (no preemption bound) is not exhaustive: for one iteration per thread
 //! without the lock it never reaches the final balance 8, which a search with preemption bound 1
-//! finds in 42 executions (proof 2 reports what the default search misses). So each model says
+//! finds in 42 executions (proof 3 reports what the default search misses). So each model says
 //! which searches it runs, and the proofs with the lock run two: the default one, and one with
 //! the largest bound loom accepts, a bound that in the measurements made cut nothing off. A model's
 //! `executions` figure counts every execution of all its searches.
 //!
 //! The models are: proof 1 (with the lock, at every lock and release the balance is 0 whenever the
-//! lock is free, no two critical sections overlap, and every interleaving ends at 0), proof 3
+//! lock is free, no two critical sections overlap, and every interleaving ends at 0), proof 2
 //! (with the lock, no thread ever finds the balance mid-change), the reachability check (with the
 //! lock, a thread can take it between two iterations of the other), the contrast (without the
-//! lock, loom finds a lost update), proof 2 (without the lock, loom reaches exactly the balances
+//! lock, loom finds a lost update), proof 3 (without the lock, loom reaches exactly the balances
 //! an independent enumeration gives), one comparison that measures loom, not the lesson, and
 //! is not a proof, and one check of the facade's `fetch_add` and `fetch_sub`.
 //!
@@ -72,8 +72,8 @@ type Search = (String, loom::model::Builder);
 /// explore the same 8 316 executions.
 const LARGEST_BOUND: usize = u8::MAX as usize;
 
-/// The bound proof 2 pins for the unlocked models: the smallest that reaches every outcome of the
-/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 2 reports which).
+/// The bound proof 3 pins for the unlocked models: the smallest that reaches every outcome of the
+/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 3 reports which).
 const PINNED_BOUND: usize = 3;
 
 /// Runs the lesson's experiment in `variant` with `iterations` per thread under each search in
@@ -370,7 +370,7 @@ fn as_built(variant: Variant, iterations: u64, steps: &[Step]) -> Result<(), Str
 }
 
 /// What went wrong in a failing execution, in words. `telling` when it shows the failure at its
-/// plainest (for proof 3: a thread that builds on *another* thread's half-done change, not only on
+/// plainest (for proof 2: a thread that builds on *another* thread's half-done change, not only on
 /// its own), so the search can stop there.
 struct Broken {
     what: String,
@@ -382,7 +382,7 @@ struct Broken {
 /// Loom orders the stores of two threads that have not synchronized by vector clocks, not in one
 /// total order (loom issue #180): a load may return a store that is not the latest in the order
 /// loom ran them, and such a schedule, drawn step by step, shows a thread reading a value the
-/// balance column says is gone. The outcome is still one some true interleaving gives (proof 2
+/// balance column says is gone. The outcome is still one some true interleaving gives (proof 3
 /// checks the outcomes), but the drawing misleads.
 const LOOK_FURTHER: u64 = 1000;
 
@@ -398,7 +398,7 @@ fn out_of_order() -> String {
 
 /// The counterexample block every failing model prints (xtask looks for its first line).
 /// With `half_done`, a thread that takes the lock and finds a change half done (its own or
-/// another's) is called out too (proof 3's property).
+/// another's) is called out too (proof 2's property).
 fn schedule(
     execution: u64,
     search: &str,
@@ -644,7 +644,7 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
     with_the_lock(5);
 }
 
-/// Proof 3: with the lock, every time a thread takes it, it finds the balance at 0 (2 iterations
+/// Proof 2: with the lock, every time a thread takes it, it finds the balance at 0 (2 iterations
 /// per thread, both searches). The Python's comment says "deposit then withdraw, the result
 /// should be 0": this checks that no thread ever sees a deposit without its withdrawal, which a
 /// final balance cannot show. (Proof 1's invariant includes it; this model says it in the
@@ -837,7 +837,7 @@ fn without_the_lock_an_update_can_be_lost() {
     // loom issue #180): two stores by threads that have not seen each other are unordered, and a
     // later load may read either. So in some executions a load (often the main thread's final one)
     // returns a store that is not the latest in the order loom ran them. Each such execution has
-    // the outcome of some sequentially consistent interleaving (proof 2 checks the outcomes), but
+    // the outcome of some sequentially consistent interleaving (proof 3 checks the outcomes), but
     // its steps do not read as a timeline. Keep the ones that do.
     let in_order: Vec<&Run> = runs
         .iter()
@@ -1146,7 +1146,7 @@ fn oracle(iterations: u64) -> (BTreeSet<i64>, u64, BTreeMap<i64, Vec<Step>>) {
     (balances, search.interleavings, search.witnesses)
 }
 
-/// Proof 2 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
+/// Proof 3 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
 /// `compare` is another search, run only to report what it misses (reported under the figure
 /// `<key>-search`). Both searches count in the model's `executions`; each one's own count is
 /// reported with what it reached.
@@ -1245,7 +1245,7 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
     explored.orders_reached();
 }
 
-/// Proof 2, 1 iteration per thread: without the lock, the final balances loom reaches are exactly
+/// Proof 3, 1 iteration per thread: without the lock, the final balances loom reaches are exactly
 /// those of every sequentially consistent interleaving (the oracle): 7 balances over 70
 /// interleavings. Also reports what loom's default search reaches: it misses 8.
 ///
@@ -1259,7 +1259,7 @@ fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_1_iteration()
     without_the_lock_exactly(1, ("default", "the default search", default_search()));
 }
 
-/// Proof 2, 2 iterations per thread: as above, 23 balances over 12 870 interleavings. Also
+/// Proof 3, 2 iterations per thread: as above, 23 balances over 12 870 interleavings. Also
 /// reports what a search with preemption bound 2 reaches: it misses 8 of them.
 ///
 /// Fails as above (on `fetch-add`, loom reaches only `{0}`).
