@@ -34,7 +34,7 @@ fn main() {
     let t1 = thread::spawn(move || run_thread(s1, 5));
     let s2 = sender.clone();
     let t2 = thread::spawn(move || run_thread(s2, 8));
-    drop(sender); // main's own Sender: kept, the ledger would wait for it forever
+    drop(sender); // main's own Sender: were it kept, the ledger would wait forever
     t1.join().unwrap();
     t2.join().unwrap();
     println!("{}", t0.join().unwrap()); // t0.join(); print(balance)
