@@ -115,9 +115,7 @@ pub struct LedgerGone;
 
 impl fmt::Display for LedgerGone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "found the ledger gone: its amount could not be sent, and nothing more was sent",
-        )
+        f.write_str("found the ledger gone: nothing more could be sent")
     }
 }
 

@@ -140,8 +140,8 @@ const LEDGER_PANICKED: &str = "\n\
     thread 'Ledger' (<id>) panicked at <file>:<line>:<column>:\n\
     attempt to add with overflow\n\
     note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
-    error: Thread-1 found the ledger gone: its amount could not be sent, and nothing more was sent\n\
-    error: Thread-2 found the ledger gone: its amount could not be sent, and nothing more was sent\n\
+    error: Thread-1 found the ledger gone: nothing more could be sent\n\
+    error: Thread-2 found the ledger gone: nothing more could be sent\n\
     error: Ledger panicked: attempt to add with overflow\n";
 
 /// From `i64::MAX - 4` the ledger's first `balance + n` overflows. With `--maxsize 1` neither

@@ -81,7 +81,7 @@ fn a_ledger_that_panics_is_reported_with_the_tellers_it_left() {
     );
     assert_eq!(
         failures[0].to_string(),
-        "Thread-1 found the ledger gone: its amount could not be sent, and nothing more was sent"
+        "Thread-1 found the ledger gone: nothing more could be sent"
     );
     assert_eq!(
         failures[2].to_string(),

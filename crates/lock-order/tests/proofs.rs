@@ -480,9 +480,10 @@ fn timeline(steps: &[Step], balances: Option<&Balances>) -> String {
             row.text,
             room = width * (THREADS.len() - row.column)
         );
+        // A note gets a line of its own under its row, so the table fits 80 columns.
         let note = match row.note.as_str() {
             "" => String::new(),
-            note => format!("  <- {note}"),
+            note => format!("\n      ^ {note}"),
         };
         writeln!(out, "{line}{}{note}", row.held).unwrap();
     }
