@@ -11,6 +11,8 @@ use cli_checks::{elide_id_and_location, refused_as_not_in_range};
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
 /// verbatim.
 const CHAPTER: &str = include_str!("../../../docs/lock-balance.md");
+/// Its appendix, which shows the usage errors.
+const APPENDIX: &str = include_str!("../../../docs/deeper/lock-balance.md");
 
 fn lock_balance(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lock-balance"))
@@ -35,8 +37,9 @@ fn assert_usage_error(args: &[&str], expected: &[&str]) {
 }
 
 /// Runs the binary with `args` and checks that it exits 2 with exactly `expected` on stderr, and
-/// that the chapter shows that run (as `cargo run -q -p lock-balance -- <args>`) verbatim.
-fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
+/// that the chapter's appendix shows that run (as `cargo run -q -p lock-balance -- <args>`)
+/// verbatim.
+fn assert_usage_error_as_in_the_appendix(args: &[&str], expected: &str) {
     let output = lock_balance(args);
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
@@ -46,14 +49,14 @@ fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
         args.join(" ")
     );
     assert!(
-        CHAPTER.contains(&shown),
-        "the chapter should show:\n{shown}"
+        APPENDIX.contains(&shown),
+        "docs/deeper/lock-balance.md should show:\n{shown}"
     );
 }
 
 #[test]
-fn iterations_0_is_refused_in_the_chapters_words() {
-    assert_usage_error_as_in_the_chapter(
+fn iterations_0_is_refused_in_the_appendixs_words() {
+    assert_usage_error_as_in_the_appendix(
         &["--iterations", "0"],
         "error: invalid value '0' for '--iterations <N>': needs a whole number in 1..=100000000\n\
          \n\
@@ -118,7 +121,7 @@ fn any_i64_is_a_start_balance() {
 /// take hours.
 #[test]
 fn iterations_times_trials_over_the_cap_is_a_usage_error_naming_both_flags_and_the_limit() {
-    assert_usage_error_as_in_the_chapter(
+    assert_usage_error_as_in_the_appendix(
         &["--iterations", "100000000", "--trials", "11"],
         "error: --iterations 100000000 times --trials 11 is 1100000000 calls\n\
          of change_it per thread, over the 1000000000 accepted: lower either flag\n\

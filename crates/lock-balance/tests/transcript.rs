@@ -242,8 +242,8 @@ fn the_docs_show_the_compile_fail_programs_whole() {
             include_str!("compile_fail/rc_shared.rs"),
         ),
         (
-            "docs/lock-balance.md",
-            chapter,
+            "docs/deeper/lock-balance.md",
+            deeper,
             "tests/compile_fail/arc_refcell.rs",
             include_str!("compile_fail/arc_refcell.rs"),
         ),
