@@ -287,9 +287,9 @@ fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
     let factorial: usize = (1..=students.len()).product();
     assert!(
         outputs.len() == factorial,
-        "{} threads can greet in {factorial} orders, and loom reached {} of them:\n{}\n(fewer \
-         when the threads never run at the same time: for example when each one is joined \
-         before the next is spawned)",
+        "{} threads can greet in {factorial} orders, and loom reached {} of them (fewer when \
+         the threads never run at the same time: for example when each one is joined before \
+         the next is spawned)\n\ncounterexample: every output loom reached:\n{}",
         students.len(),
         outputs.len(),
         render(&outputs)
