@@ -116,7 +116,11 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
             .strip_prefix("# ")
             .and_then(|header| header.split_once(": "))
             .ok_or(format!("line {}: not `# key: value`", number + 1))?;
-        let value = value.trim().to_string();
+        // A `python` line keeps its indentation: it is code.
+        let value = match key {
+            "python" => value.trim_end().to_string(),
+            _ => value.trim().to_string(),
+        };
         match key {
             "mistake" if !mistake.what.is_empty() => {
                 return Err(format!(
