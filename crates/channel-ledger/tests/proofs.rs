@@ -32,37 +32,10 @@ use channel_ledger::sync::channel::log::{self, Entry, Event};
 use channel_ledger::{LEDGER, Queue, TELLERS, ThreadFailure, experiment};
 use figures::Exploration;
 
-/// The variables `loom::model::Builder::new` reads that change what a search covers: a cap on
-/// executions, on time or on branches, a preemption bound, a checkpoint to resume from.
-const LIMITS_FROM_THE_ENVIRONMENT: [&str; 6] = [
-    "LOOM_MAX_PERMUTATIONS",
-    "LOOM_MAX_DURATION",
-    "LOOM_MAX_BRANCHES",
-    "LOOM_MAX_PREEMPTIONS",
-    "LOOM_CHECKPOINT_FILE",
-    "LOOM_CHECKPOINT_INTERVAL",
-];
-
 /// Loom's cap on the thread switches of one execution. Its default, 1000, is more than these
 /// models need (the longest execution, 2 pairs per teller with room for one amount, has a few
 /// hundred); set here so that no variable can lower it.
 const MAX_BRANCHES: usize = 10_000;
-
-/// Panics, naming them, if any of [`LIMITS_FROM_THE_ENVIRONMENT`] is set: `Builder::new` would
-/// read it, and the proof would not search what it says.
-fn refuse_limits_from_the_environment() {
-    let set: Vec<&str> = LIMITS_FROM_THE_ENVIRONMENT
-        .into_iter()
-        .filter(|name| std::env::var_os(name).is_some())
-        .collect();
-    let verb = if set.len() == 1 { "is" } else { "are" };
-    assert!(
-        set.is_empty(),
-        "refused to run: {} {verb} set in the environment and would change what this proof \
-         searches; unset them and run again",
-        set.join(" and ")
-    );
-}
 
 /// A search with every limit set here: no cap on executions or time, no checkpoint, and at most
 /// `bound` preemptions per execution; with its name, for messages.
@@ -78,9 +51,12 @@ fn refuse_limits_from_the_environment() {
 ///
 /// # Panics
 ///
-/// If one of [`LIMITS_FROM_THE_ENVIRONMENT`] is set: the proof would not search what it says.
+/// If one of loom's search settings is set in the environment (the `figures` crate's one list
+/// of them): the proof would not search what it says.
 fn search(bound: usize) -> (String, loom::model::Builder) {
-    refuse_limits_from_the_environment();
+    if let Some(refusal) = figures::search_settings_in_env() {
+        panic!("{refusal}");
+    }
     let mut builder = loom::model::Builder::new();
     // The main thread, the ledger and the two tellers.
     builder.max_threads = 4;

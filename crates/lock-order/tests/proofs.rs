@@ -38,32 +38,17 @@ use lock_order::{
     experiment,
 };
 
-/// Loom's environment variables that limit a search or change what it explores. With one set,
-/// a model would explore something other than what its figures and the chapter say.
-const LOOM_LIMITS: [&str; 4] = [
-    "LOOM_MAX_PERMUTATIONS",
-    "LOOM_MAX_DURATION",
-    "LOOM_MAX_BRANCHES",
-    "LOOM_MAX_PREEMPTIONS",
-];
-
 /// Loom's default cap on scheduling choices in one execution, set here explicitly: an execution
 /// that needs more fails the model, it is never cut short.
 const MAX_BRANCHES: usize = 1_000;
 
-/// A loom `Builder` with every limit set here; refuses (panics) if any of [`LOOM_LIMITS`] or a
-/// `LOOM_CHECKPOINT_*` variable is set, rather than let it change the search.
+/// A loom `Builder` with every limit set here; refuses (panics) if one of loom's search settings
+/// is set in the environment (the `figures` crate's one list of them), rather than let it change
+/// the search.
 fn builder(preemption_bound: Option<usize>) -> loom::model::Builder {
-    let set: Vec<String> = std::env::vars_os()
-        .filter_map(|(key, _)| key.into_string().ok())
-        .filter(|key| LOOM_LIMITS.contains(&key.as_str()) || key.starts_with("LOOM_CHECKPOINT_"))
-        .collect();
-    assert!(
-        set.is_empty(),
-        "refused to run: {} set in the environment. These models set loom's limits \
-         themselves, so that what they explore is what their figures say; unset it",
-        set.join(", ")
-    );
+    if let Some(refusal) = figures::search_settings_in_env() {
+        panic!("{refusal}");
+    }
     let mut builder = loom::model::Builder::new();
     builder.max_branches = MAX_BRANCHES;
     builder.max_permutations = None;
