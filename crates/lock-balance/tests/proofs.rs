@@ -552,8 +552,8 @@ fn show(balances: &BTreeSet<i64>) -> String {
 fn with_the_lock(iterations: u64) {
     let exploration = Exploration::start(&format!(
         "with the lock, whenever it is free the balance is 0, no two critical sections overlap, \
-         and every interleaving ends at 0 ({}; default search + preemption bound \
-         {LARGEST_BOUND})",
+         and every interleaving loom explored ends at 0 ({}; default search + preemption \
+         bound {LARGEST_BOUND})",
         per_thread(iterations)
     ));
     let searches = [default_search(), bounded_search(LARGEST_BOUND)];
