@@ -250,7 +250,8 @@ fn accounts(holds: &[bool; ACCOUNTS.len()]) -> String {
 
 impl fmt::Display for Deadlock {
     /// The watchdog's report: the first line for an `error:` prefix, then one line per thread in
-    /// the cycle, then what it means.
+    /// the cycle, then what it means. What to do about it depends on the transfer that ran:
+    /// see `cli_run::advice`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
@@ -261,8 +262,7 @@ impl fmt::Display for Deadlock {
         write!(
             f,
             "Each waits for a lock the other holds, and a Mutex waits forever: the\n\
-             watchdog ends the program. Every thread locking the lower-numbered account\n\
-             first cannot deadlock: run without --opposite-order."
+             watchdog ends the program."
         )
     }
 }

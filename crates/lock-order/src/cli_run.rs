@@ -102,6 +102,22 @@ pub fn watch(board: &Board, watchdog: Duration, planned: u64) -> Watched {
     }
 }
 
+/// What the watchdog's report ends with: what to do about a deadlock of `order`'s transfer.
+/// With opposite orders it is the lesson's point; with the lower-numbered account first it can
+/// only come from a change to `lower_first`, so the advice names that, not a flag.
+pub fn advice(order: Order) -> &'static str {
+    match order {
+        Order::Opposite => {
+            "Every thread locking the lower-numbered account first cannot deadlock: run\n\
+             without --opposite-order."
+        }
+        Order::LowerFirst => {
+            "This was lower_first::transfer, which cannot deadlock while every thread\n\
+             locks the lower-numbered account first: as changed, it does not."
+        }
+    }
+}
+
 /// Runs the program: starts the threads, watches them, and returns the balances or the
 /// watchdog's report. On a deadlock the two threads are left where they are, blocked for good:
 /// the process ends when `main` returns.

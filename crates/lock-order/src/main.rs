@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use lock_order::{Options, Order, Outcome, TRANSFERS, WATCHDOG_MS};
+use lock_order::{Options, Order, Outcome, TRANSFERS, WATCHDOG_MS, advice};
 
 // Every lesson's numeric flags share one parser, and so one message for a bad number.
 /// The most transfers per thread: a bigger value is more likely a slip than a wish to wait.
@@ -78,7 +78,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Outcome::Deadlocked(deadlock)) => {
-            eprintln!("error: {deadlock}");
+            eprintln!("error: {deadlock}\n{}", advice(options.order));
             ExitCode::FAILURE
         }
         Err(failures) => {

@@ -37,8 +37,9 @@ fn report(stalled_ms: u64, transfers: u64, planned: u64) -> String {
          \x20 Thread-1 holds account A and waits for account B, which Thread-2 holds\n\
          \x20 Thread-2 holds account B and waits for account A, which Thread-1 holds\n\
          Each waits for a lock the other holds, and a Mutex waits forever: the\n\
-         watchdog ends the program. Every thread locking the lower-numbered account\n\
-         first cannot deadlock: run without --opposite-order.\n"
+         watchdog ends the program.\n\
+         Every thread locking the lower-numbered account first cannot deadlock: run\n\
+         without --opposite-order.\n"
     )
 }
 
