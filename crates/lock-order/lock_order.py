@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 
-# Not from the seed: written for this lesson (lesson 5 of the Rust port), in the
+# Not from the seed: written for the Rust port's lock-order lesson, in the
 # style of the seed's Lock program. Two accounts, each with its own lock; two
 # threads move money between them in opposite directions. It prints both
 # balances and their total, and it finishes: every transfer locks the
