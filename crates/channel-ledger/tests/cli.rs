@@ -2,30 +2,20 @@
 //! and are named on stderr.
 #![cfg(not(loom))]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pretty_assertions::assert_eq;
 
-use cli_checks::{elide_id_and_location, refused_as_not_in_range};
+use cli_checks::{elide_id_and_location, refuses_bad_numbers, stderr, stdout};
+
+const BIN: &str = env!("CARGO_BIN_EXE_channel-ledger");
 
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
 /// verbatim.
 const CHAPTER: &str = include_str!("../../../docs/channel-ledger.md");
 
 fn channel_ledger(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_channel-ledger"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    cli_checks::run(BIN, args)
 }
 
 #[test]
@@ -75,32 +65,18 @@ fn a_bounded_queue_prints_the_same_balance() {
     }
 }
 
-/// Runs the binary with `args` and checks that it exits 2 with exactly `expected` on stderr, and
-/// that the chapter shows that run (as `cargo run -q -p channel-ledger -- <args>`) verbatim.
-fn assert_usage_error_as_in_the_chapter(args: &[&str], expected: &str) {
-    let output = channel_ledger(args);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(output.stdout.is_empty());
-    assert_eq!(stderr(&output), expected);
-    let shown = format!(
-        "$ cargo run -q -p channel-ledger -- {}\n{expected}",
-        args.join(" ")
-    );
-    assert!(
-        CHAPTER.contains(&shown),
-        "the chapter should show:\n{shown}"
-    );
-}
-
 /// Python's `Queue(maxsize=0)` has no limit; Rust's `sync_channel(0)` is a rendezvous. Neither is
 /// what `--maxsize 0` would suggest to both readers, so it is refused.
 #[test]
 fn maxsize_0_is_refused_in_the_chapters_words() {
-    assert_usage_error_as_in_the_chapter(
+    cli_checks::usage_error_as_shown(
+        BIN,
         &["--maxsize", "0"],
         "error: invalid value '0' for '--maxsize <K>': needs a whole number in 1..=1000000\n\
          \n\
          For more information, try '--help'.\n",
+        "docs/channel-ledger.md",
+        CHAPTER,
     );
 }
 
@@ -108,8 +84,6 @@ fn maxsize_0_is_refused_in_the_chapters_words() {
 /// written `--flag value` or `--flag=value`.
 #[test]
 fn a_bad_number_is_refused_with_the_flags_range() {
-    let not_whole = ["1e5", "100_000", "many", ""];
-    let unsigned = ["-1", "-100_000", "18446744073709551616"];
     let flags: [(&str, &str, &[&str]); 3] = [
         ("--iterations <N>", "1..=100000000", &["0", "100000001"]),
         ("--maxsize <K>", "1..=1000000", &["0", "1000001"]),
@@ -120,17 +94,7 @@ fn a_bad_number_is_refused_with_the_flags_range() {
         ),
     ];
     for (flag, range, own) in flags {
-        let (name, _) = flag.split_once(' ').unwrap();
-        let signed = name == "--start-balance";
-        let values = not_whole
-            .iter()
-            .chain(if signed { &[][..] } else { &unsigned[..] })
-            .chain(own);
-        for value in values {
-            for args in [vec![name, value], vec![&format!("{name}={value}")]] {
-                refused_as_not_in_range(&channel_ledger(&args), flag, value, range);
-            }
-        }
+        refuses_bad_numbers(BIN, flag, range, own);
     }
 }
 
@@ -166,33 +130,26 @@ fn a_panicking_ledger_is_named_and_so_are_the_tellers_it_left() {
 
 #[test]
 fn help_states_the_ranges() {
-    let output = channel_ledger(&["--help"]);
-    assert_eq!(output.status.code(), Some(0));
-    let help = stdout(&output);
-    for part in [
-        "(1..=100000000)",
-        "(1..=1000000)",
-        "Queue(maxsize=K)",
-        "Exit status",
-        "cargo xtask prove channel-ledger",
-    ] {
-        assert!(help.contains(part), "{part:?} not in {help}");
-    }
+    cli_checks::help_holds(
+        BIN,
+        &[
+            "(1..=100000000)",
+            "(1..=1000000)",
+            "Queue(maxsize=K)",
+            "Exit status",
+            "cargo xtask prove channel-ledger",
+        ],
+    );
 }
 
 /// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`.
 #[cfg(target_os = "linux")]
 mod dev_full {
-    use cli_checks::{dev_full, fails_the_same_way};
+    use cli_checks::{STDOUT_FULL, dev_full, fails_the_same_way};
 
     /// Stdout that cannot be written is reported, with exit status 1, never a panic's 101.
     #[test]
     fn a_stdout_that_cannot_be_written_is_reported() {
-        fails_the_same_way(
-            env!("CARGO_BIN_EXE_channel-ledger"),
-            &["--iterations", "10"],
-            dev_full,
-            "error: could not write to stdout: No space left on device (os error 28)\n",
-        );
+        fails_the_same_way(super::BIN, &["--iterations", "10"], dev_full, STDOUT_FULL);
     }
 }

@@ -2,11 +2,16 @@
 //! and are named on stderr.
 #![cfg(not(loom))]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pretty_assertions::assert_eq;
 
-use cli_checks::{elide_id_and_location, refused_as_not_in_range};
+use cli_checks::{
+    elide_id_and_location, refuses_bad_numbers, stderr, stdout, usage_error_as_shown,
+    usage_error_naming,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_lock-balance");
 
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
 /// verbatim.
@@ -15,43 +20,13 @@ const CHAPTER: &str = include_str!("../../../docs/lock-balance.md");
 const APPENDIX: &str = include_str!("../../../docs/deeper/lock-balance.md");
 
 fn lock_balance(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lock-balance"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the binary runs")
+    cli_checks::run(BIN, args)
 }
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_usage_error(args: &[&str], expected: &[&str]) {
-    let output = lock_balance(args);
-    let stderr = stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(output.stdout.is_empty(), "{args:?}");
-    for part in expected {
-        assert!(stderr.contains(part), "{args:?}: {part:?} not in {stderr}");
-    }
-}
-
-/// Runs the binary with `args` and checks that it exits 2 with exactly `expected` on stderr, and
-/// that the chapter's appendix shows that run (as `cargo run -q -p lock-balance -- <args>`)
-/// verbatim.
+/// Checks that the binary with `args` exits 2 with exactly `expected` on stderr, and that the
+/// chapter's appendix shows that run (as `cargo run -q -p lock-balance -- <args>`) verbatim.
 fn assert_usage_error_as_in_the_appendix(args: &[&str], expected: &str) {
-    let output = lock_balance(args);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(output.stdout.is_empty());
-    assert_eq!(stderr(&output), expected);
-    let shown = format!(
-        "$ cargo run -q -p lock-balance -- {}\n{expected}",
-        args.join(" ")
-    );
-    assert!(
-        APPENDIX.contains(&shown),
-        "docs/deeper/lock-balance.md should show:\n{shown}"
-    );
+    usage_error_as_shown(BIN, args, expected, "docs/deeper/lock-balance.md", APPENDIX);
 }
 
 #[test]
@@ -70,10 +45,6 @@ fn iterations_0_is_refused_in_the_appendixs_words() {
 /// its range.
 #[test]
 fn a_bad_number_is_refused_with_the_flags_range() {
-    // Refused by every flag.
-    let not_whole = ["1e5", "100_000", "many", ""];
-    // Refused by the unsigned flags too: negative numbers, and one too big for a u64.
-    let unsigned = ["-1", "-5", "-100_000", "18446744073709551616"];
     let flags: [(&str, &str, &[&str]); 3] = [
         ("--iterations <N>", "1..=100000000", &["0", "100000001"]),
         ("--trials <T>", "1..=10000", &["0", "10001"]),
@@ -84,17 +55,7 @@ fn a_bad_number_is_refused_with_the_flags_range() {
         ),
     ];
     for (flag, range, own) in flags {
-        let (name, _) = flag.split_once(' ').unwrap();
-        let signed = name == "--start-balance";
-        let values = not_whole
-            .iter()
-            .chain(if signed { &[][..] } else { &unsigned[..] })
-            .chain(own);
-        for value in values {
-            for args in [vec![name, value], vec![&format!("{name}={value}")]] {
-                refused_as_not_in_range(&lock_balance(&args), flag, value, range);
-            }
-        }
+        refuses_bad_numbers(BIN, flag, range, own);
     }
 }
 
@@ -110,10 +71,7 @@ fn any_i64_is_a_start_balance() {
             "{start}: {}",
             stderr(&output)
         );
-        assert_eq!(
-            String::from_utf8_lossy(&output.stdout),
-            format!("{start}\n")
-        );
+        assert_eq!(stdout(&output), format!("{start}\n"));
     }
 }
 
@@ -134,7 +92,8 @@ fn iterations_times_trials_over_the_cap_is_a_usage_error_naming_both_flags_and_t
 
 #[test]
 fn trials_and_start_balance_conflict() {
-    assert_usage_error(
+    usage_error_naming(
+        BIN,
         &["--trials", "2", "--start-balance", "1"],
         &["--trials <T>", "--start-balance <BALANCE>"],
     );
@@ -144,7 +103,7 @@ fn trials_and_start_balance_conflict() {
 fn the_default_run_prints_0() {
     let output = lock_balance(&[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
+    assert_eq!(stdout(&output), "0\n");
     assert_eq!(stderr(&output), "", "with the lock, one run adds no note");
 }
 
@@ -154,7 +113,7 @@ fn the_default_run_prints_0() {
 fn one_run_without_the_lock_prints_the_balance_and_a_note() {
     let output = lock_balance(&["--no-lock", "--iterations", "100"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = stdout(&output);
     assert!(stdout.trim_end().parse::<i64>().is_ok(), "{stdout}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let note = "note: one run proves nothing: the race may just not have struck this time;\n      \
@@ -167,7 +126,7 @@ fn one_run_without_the_lock_prints_the_balance_and_a_note() {
 fn trials_without_the_lock_print_a_summary() {
     let output = lock_balance(&["--no-lock", "--trials", "3", "--iterations", "100"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = stdout(&output);
     assert!(
         stdout.starts_with("trials run: 3 (without the lock, 100 iterations per thread)\n"),
         "{stdout}"
@@ -240,36 +199,29 @@ fn without_the_lock_both_panicking_threads_are_named() {
 
 #[test]
 fn help_states_the_ranges() {
-    let output = lock_balance(&["--help"]);
-    assert_eq!(output.status.code(), Some(0));
-    let help = String::from_utf8_lossy(&output.stdout);
-    for part in [
-        "--no-lock",
-        "(1..=100000000;",
-        "iterations times trials at most 1000000000)",
-        "(1..=10000)",
-        "Exit status",
-        "cargo xtask prove lock-balance",
-    ] {
-        assert!(help.contains(part), "{part:?} not in {help}");
-    }
+    cli_checks::help_holds(
+        BIN,
+        &[
+            "--no-lock",
+            "(1..=100000000;",
+            "iterations times trials at most 1000000000)",
+            "(1..=10000)",
+            "Exit status",
+            "cargo xtask prove lock-balance",
+        ],
+    );
 }
 
 /// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`. Linux only:
 /// `/dev/full`, and the messages of its errno.
 #[cfg(target_os = "linux")]
 mod dev_full {
-    use cli_checks::{dev_full, fails_the_same_way};
+    use cli_checks::{STDOUT_FULL, dev_full, fails_the_same_way};
 
     /// Stdout that cannot be written (here `/dev/full`, whose writes fail with "no space left") is
     /// reported, with exit status 1; `print!` would panic instead (exit status 101).
     #[test]
     fn a_stdout_that_cannot_be_written_is_reported() {
-        fails_the_same_way(
-            env!("CARGO_BIN_EXE_lock-balance"),
-            &["--iterations", "10"],
-            dev_full,
-            "error: could not write to stdout: No space left on device (os error 28)\n",
-        );
+        fails_the_same_way(super::BIN, &["--iterations", "10"], dev_full, STDOUT_FULL);
     }
 }

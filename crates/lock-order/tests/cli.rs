@@ -2,30 +2,20 @@
 //! on a deadlock exits 1; a stdout that cannot be written exits 1.
 #![cfg(not(loom))]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pretty_assertions::assert_eq;
 
-use cli_checks::refused_as_not_in_range;
+use cli_checks::{refuses_bad_numbers, stderr, stdout};
+
+const BIN: &str = env!("CARGO_BIN_EXE_lock-order");
 
 /// The chapter, which quotes some of these outputs: the tests below check that it quotes them
 /// verbatim.
 const CHAPTER: &str = include_str!("../../../docs/lock-order.md");
 
 fn lock_order(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lock-order"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    cli_checks::run(BIN, args)
 }
 
 /// What the watchdog prints after `transfers` of `planned` transfers, no transfer for
@@ -122,60 +112,39 @@ fn the_rendezvous_needs_opposite_orders() {
 /// written `--flag value` or `--flag=value`.
 #[test]
 fn a_bad_number_is_refused_with_the_flags_range() {
-    let refused = [
-        "1e5",
-        "100_000",
-        "many",
-        "",
-        "-1",
-        "-100_000",
-        "18446744073709551616",
-    ];
     let flags: [(&str, &str, &[&str]); 2] = [
         ("--transfers <N>", "1..=10000000", &["0", "10000001"]),
         ("--watchdog-ms <MS>", "1..=60000", &["0", "60001"]),
     ];
     for (flag, range, own) in flags {
-        let (name, _) = flag.split_once(' ').unwrap();
-        for value in refused.iter().chain(own) {
-            for args in [vec![name, value], vec![&format!("{name}={value}")]] {
-                refused_as_not_in_range(&lock_order(&args), flag, value, range);
-            }
-        }
+        refuses_bad_numbers(BIN, flag, range, own);
     }
 }
 
 #[test]
 fn help_states_the_ranges() {
-    let output = lock_order(&["--help"]);
-    assert_eq!(output.status.code(), Some(0));
-    let help = stdout(&output);
-    for part in [
-        "--opposite-order",
-        "--rendezvous",
-        "(1..=10000000)",
-        "(1..=60000 milliseconds)",
-        "Exit status",
-        "cargo xtask prove lock-order",
-    ] {
-        assert!(help.contains(part), "{part:?} not in {help}");
-    }
+    cli_checks::help_holds(
+        BIN,
+        &[
+            "--opposite-order",
+            "--rendezvous",
+            "(1..=10000000)",
+            "(1..=60000 milliseconds)",
+            "Exit status",
+            "cargo xtask prove lock-order",
+        ],
+    );
 }
 
 /// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`. Linux only.
 #[cfg(target_os = "linux")]
 mod dev_full {
-    use cli_checks::{dev_full, fails_the_same_way};
+    use cli_checks::{STDOUT_FULL, dev_full, fails_the_same_way};
 
     /// Stdout that cannot be written is reported, with exit status 1; `print!` would panic
     /// instead (exit status 101).
     #[test]
     fn a_stdout_that_cannot_be_written_is_reported() {
-        fails_the_same_way(
-            env!("CARGO_BIN_EXE_lock-order"),
-            &["--transfers", "10"],
-            dev_full,
-            "error: could not write to stdout: No space left on device (os error 28)\n",
-        );
+        fails_the_same_way(super::BIN, &["--transfers", "10"], dev_full, STDOUT_FULL);
     }
 }

@@ -2,14 +2,14 @@
 //! that fails, in the main thread or in `LoopThread`.
 #![cfg(not(loom))]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pretty_assertions::assert_eq;
 
 const BIN: &str = env!("CARGO_BIN_EXE_thread-basics");
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
+    cli_checks::run(BIN, args)
 }
 
 #[test]
@@ -30,18 +30,12 @@ fn binary_prints_output_txt_on_its_main_thread() {
 /// the flag and gives the range, and nothing runs.
 #[test]
 fn invalid_values_exit_2_naming_the_flag_and_the_range() {
-    // Refused by both: negative numbers, an exponent, underscores, words, an empty value, a
-    // number too big for a u64.
-    let refused = ["-1", "-5", "1e5", "100_000", "", "18446744073709551616"];
     let flags: [(&str, &str, &[&str]); 2] = [
         ("--ticks <N>", "0..=1000", &["1001", "abc", "2.5"]),
         ("--interval-ms <MS>", "0..=10000", &["10001", "1s", "0.5"]),
     ];
     for (flag, range, own) in flags {
-        let (name, _) = flag.split_once(' ').unwrap();
-        for value in refused.iter().chain(own) {
-            cli_checks::refused_as_not_in_range(&run(&[name, value]), flag, value, range);
-        }
+        cli_checks::refuses_bad_numbers(BIN, flag, range, own);
     }
 }
 
@@ -64,25 +58,20 @@ fn the_ends_of_each_range_are_accepted() {
 
 #[test]
 fn help_gives_the_ranges_and_defaults() {
-    let output = run(&["--help"]);
-    assert!(output.status.success());
-    let help = String::from_utf8(output.stdout).unwrap();
-    for expected in [
-        "--ticks <N>",
-        "0..=1000",
-        "[default: 5]",
-        "--interval-ms <MS>",
-        "0..=10000",
-        "[default: 1000]",
-        "Exit status: 0 when both threads printed all their lines; 1 when LoopThread panicked or \
-         a line could not be written",
-        "2 for a usage error",
-    ] {
-        assert!(
-            help.contains(expected),
-            "{expected:?} missing from:\n{help}"
-        );
-    }
+    cli_checks::help_holds(
+        BIN,
+        &[
+            "--ticks <N>",
+            "0..=1000",
+            "[default: 5]",
+            "--interval-ms <MS>",
+            "0..=10000",
+            "[default: 1000]",
+            "Exit status: 0 when both threads printed all their lines; 1 when LoopThread panicked or \
+             a line could not be written",
+            "2 for a usage error",
+        ],
+    );
 }
 
 /// A stdout that fails, each run repeated: `/dev/full` (the main thread's first line fails), a

@@ -1,24 +1,18 @@
 //! The real binary: default run, and bad input as usage errors (exit 2) that say what is wrong.
 #![cfg(not(loom))]
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use cli_checks::{stderr, stdout};
+
+const BIN: &str = env!("CARGO_BIN_EXE_thread-local");
 
 fn thread_local(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_thread-local"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    cli_checks::run(BIN, args)
 }
 
 fn sorted_stdout(output: &Output) -> Vec<String> {
-    let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let mut lines: Vec<String> = stdout(output).lines().map(str::to_string).collect();
     lines.sort();
     lines
 }
@@ -48,21 +42,7 @@ fn students_are_positional_and_threads_named_by_position() {
 }
 
 fn assert_usage_error(args: &[&str], expected: &[&str]) {
-    let output = thread_local(args);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{args:?}: {}",
-        stderr(&output)
-    );
-    assert!(output.stdout.is_empty(), "{args:?} greeted someone");
-    let message = stderr(&output);
-    for part in expected {
-        assert!(
-            message.contains(part),
-            "{args:?}: {part:?} not in {message}"
-        );
-    }
+    cli_checks::usage_error_naming(BIN, args, expected);
 }
 
 #[test]
@@ -125,21 +105,19 @@ fn an_unknown_flag_is_a_usage_error() {
 
 #[test]
 fn help_explains_the_students_and_thread_names() {
-    let output = thread_local(&["--help"]);
-    assert!(output.status.success());
-    let help = String::from_utf8_lossy(&output.stdout);
-    for part in [
-        "[STUDENTS]...",
-        "Thread-A",
-        "at most 26",
-        "Alice",
-        "Bob",
-        "Exit status: 0 when every student was greeted; 1 when a thread",
-        "could not write its greeting",
-        "2 for a usage error",
-    ] {
-        assert!(help.contains(part), "{part:?} not in --help:\n{help}");
-    }
+    cli_checks::help_holds(
+        BIN,
+        &[
+            "[STUDENTS]...",
+            "Thread-A",
+            "at most 26",
+            "Alice",
+            "Bob",
+            "Exit status: 0 when every student was greeted; 1 when a thread",
+            "could not write its greeting",
+            "2 for a usage error",
+        ],
+    );
 }
 
 /// `/dev/full` as stdout, each run repeated; a closed pipe is in `closed_pipe.rs`. Linux only:
@@ -154,7 +132,7 @@ mod dev_full {
     #[test]
     fn a_stdout_that_is_full_exits_1_naming_the_first_thread() {
         fails_the_same_way(
-            env!("CARGO_BIN_EXE_thread-local"),
+            super::BIN,
             &[],
             dev_full,
             "error: Thread-A could not write its greeting: No space left on device (os error 28)\n",

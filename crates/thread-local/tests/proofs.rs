@@ -8,149 +8,22 @@
 #![cfg(loom)]
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::sync::Arc as StdArc;
 use std::sync::Mutex as StdMutex;
 
 use figures::Exploration;
 use loom::sync::atomic::{AtomicUsize, Ordering};
-use thread_local::sync::{Arc, Mutex};
-use thread_local::{AttributeError, LocalSchool, School, process_student, run, thread_name};
+use thread_local::sync::Mutex;
+use thread_local::{AttributeError, LocalSchool, School, process_student, thread_name};
 
-/// Runs the lesson, as the binary does, for `students` with the school `S`, on a writer that logs
-/// each greeting; returns its output. If the lesson fails, panics with what it says and the
-/// execution's steps (`execution` names it).
-fn lesson_output<S: School>(students: &[&str], execution: u64) -> String {
-    let names: Vec<String> = students.iter().map(|s| s.to_string()).collect();
-    EVENTS.with(|events| events.borrow_mut().clear());
-    let out = Arc::new(Mutex::new(Greetings::default()));
-    if let Err(error) = run::<S, _>(&names, &out) {
-        panic!(
-            "the lesson failed: {error}\n\n{}",
-            counterexample(execution, &events(), students)
-        );
-    }
-    output(&events())
-}
+// What each thread did with the school, logged, and how a failing model shows it (the log step by
+// step, the outputs reached, the contrast's picture): beside the models, so that each model below
+// reads as its property.
+mod counterexample;
 
-/// What an execution printed: its greetings, in order, a line each.
-fn output(events: &[(String, Event)]) -> String {
-    events
-        .iter()
-        .filter_map(|(_, event)| match event {
-            Event::Greets(line) => Some(format!("{line}\n")),
-            _ => None,
-        })
-        .collect()
-}
-
-/// What a thread did with the school, in the order loom ran it.
-#[derive(Clone, Debug)]
-enum Event {
-    /// `local_school.student = name`
-    Binds(String),
-    /// `local_school.student`: the student read, or nothing bound (`AttributeError`).
-    Reads(Option<String>),
-    /// Its greeting, as printed.
-    Greets(String),
-}
-
-// Loom runs all its threads on this one OS thread: a std thread-local is one log for all of
-// them, and no loom operation, so logging changes no schedule (same executions as without).
-std::thread_local! {
-    static EVENTS: std::cell::RefCell<Vec<(String, Event)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-fn log(event: Event) {
-    let thread = loom::thread::current();
-    let thread = thread.name().unwrap_or(thread_local::UNNAMED).to_string();
-    EVENTS.with(|events| events.borrow_mut().push((thread, event)));
-}
-
-fn events() -> Vec<(String, Event)> {
-    EVENTS.with(|events| events.borrow().clone())
-}
-
-/// The lesson's output, each greeting logged with the thread that printed it once its line is
-/// whole (`writeln!` may write the text and the newline separately).
-#[derive(Default)]
-struct Greetings(String);
-
-impl std::io::Write for Greetings {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.push_str(&String::from_utf8_lossy(buf));
-        while let Some(end) = self.0.find('\n') {
-            let line: String = self.0.drain(..=end).collect();
-            log(Event::Greets(line.trim_end_matches('\n').to_string()));
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Event {
-    /// What the thread did, as a counterexample and a picture say it.
-    fn does(&self) -> String {
-        match self {
-            Event::Binds(student) => format!("binds {student}"),
-            Event::Reads(Some(student)) => format!("reads {student}"),
-            Event::Reads(None) => "reads nothing: AttributeError".to_string(),
-            Event::Greets(line) => format!("prints {line}"),
-        }
-    }
-}
-
-/// Who bound which student, who read what, and each greeting, in that execution's order; a
-/// greeting of another thread's student marked, or of its own student when it is the wrong thread.
-fn counterexample(execution: u64, events: &[(String, Event)], students: &[&str]) -> String {
-    let mut out = format!(
-        "counterexample: execution {execution}, step by step:\n{:>4}  {:<12}does\n",
-        "step", "thread"
-    );
-    for (number, (thread, event)) in events.iter().enumerate() {
-        let note = wrong_greeting(events, number, students)
-            .map(|why| format!("  <- {why}"))
-            .unwrap_or_default();
-        writeln!(out, "{:>4}  {thread:<12}{}{note}", number + 1, event.does()).unwrap();
-    }
-    out.trim_end().to_string()
-}
-
-/// Why the greeting at `events[number]` is wrong, or `None` if it is right: another thread's
-/// student, or its own student greeted by the wrong thread (the names are wrong, not the storage).
-fn wrong_greeting(events: &[(String, Event)], number: usize, students: &[&str]) -> Option<String> {
-    let (thread, Event::Greets(line)) = &events[number] else {
-        return None;
-    };
-    if wrong_greetings(students, line).is_empty() {
-        return None;
-    }
-    let bound = events[..number]
-        .iter()
-        .rev()
-        .find_map(|(who, event)| match event {
-            Event::Binds(student) if who == thread => Some(student.as_str()),
-            _ => None,
-        })
-        .unwrap_or("no one");
-    let greeted = line
-        .strip_prefix("Hello, ")
-        .and_then(|rest| rest.split_once(" (in "))
-        .map_or("", |(student, _)| student);
-    let owner = students
-        .iter()
-        .position(|student| *student == greeted)
-        .and_then(thread_name);
-    Some(match owner {
-        Some(owner) if bound == greeted => {
-            format!("{greeted} is {owner}'s student, not {thread}'s")
-        }
-        _ => format!("another thread's student: {thread} bound {bound}"),
-    })
-}
+use counterexample::{
+    Event, counterexample, events, lesson_output, log, output, permutations, picture, render,
+};
 
 /// The lines of `output` that greet a student other than the one given to the greeting thread.
 fn wrong_greetings(students: &[&str], output: &str) -> Vec<String> {
@@ -320,32 +193,6 @@ fn each_thread_greets_its_own(property: &str, students: &[&'static str]) {
     }
 }
 
-/// Every order of `items`.
-fn permutations(items: &[String]) -> Vec<Vec<String>> {
-    if items.is_empty() {
-        return vec![Vec::new()];
-    }
-    let mut all = Vec::new();
-    for (at, first) in items.iter().enumerate() {
-        let mut rest = items.to_vec();
-        rest.remove(at);
-        for mut order in permutations(&rest) {
-            order.insert(0, first.clone());
-            all.push(order);
-        }
-    }
-    all
-}
-
-/// The distinct outputs, one block each, separated by `--`.
-fn render(outputs: &BTreeSet<String>) -> String {
-    outputs
-        .iter()
-        .map(|output| output.trim_end())
-        .collect::<Vec<_>>()
-        .join("\n--\n")
-}
-
 /// In every interleaving of Thread-A and Thread-B, each greets its own student (both orders of the
 /// two lines are reached), and the main thread, which never bound one, reads the `AttributeError`.
 /// The school is [`Preemptible`]: the lesson's own, with a step where loom may switch threads
@@ -418,76 +265,6 @@ impl School for LoggedSharedSchool {
     }
 }
 
-/// An execution's events as a [`figures::Schedule`]: a lane per thread (the students' threads,
-/// then any other in the order it first acts), the shared slot's student beside each step, and
-/// the step that went wrong noted: for a greeting of another thread's student, the read before
-/// it, which is where the thread got that student.
-fn drawn(events: &[(String, Event)], students: &[&str]) -> figures::Schedule {
-    let mut notes: Vec<String> = (0..events.len())
-        .map(|number| wrong_greeting(events, number, students).unwrap_or_default())
-        .collect();
-    for greeting in 0..events.len() {
-        let thread = &events[greeting].0;
-        let Some(read) = (0..greeting)
-            .rev()
-            .find(|&n| events[n].0 == *thread && matches!(events[n].1, Event::Reads(_)))
-        else {
-            continue;
-        };
-        let bound = events[..read]
-            .iter()
-            .rev()
-            .find_map(|(who, event)| match event {
-                Event::Binds(student) if who == thread => Some(student),
-                _ => None,
-            });
-        let Event::Reads(Some(got)) = &events[read].1 else {
-            continue;
-        };
-        if notes[greeting].is_empty() || bound.is_none_or(|bound| bound == got) {
-            continue;
-        }
-        notes[greeting].clear();
-        notes[read] = format!(
-            "another thread's student: {thread} bound {}",
-            bound.unwrap()
-        );
-    }
-    let mut lanes: Vec<String> = (0..students.len())
-        .map(|position| thread_name(position).unwrap())
-        .collect();
-    for (thread, _) in events {
-        if !lanes.contains(thread) {
-            lanes.push(thread.clone());
-        }
-    }
-    let mut slot: Option<&str> = None;
-    let steps = events
-        .iter()
-        .enumerate()
-        .map(|(number, (thread, event))| {
-            if let Event::Binds(student) = event {
-                slot = Some(student);
-            }
-            figures::ScheduleStep {
-                lane: lanes.iter().position(|lane| lane == thread).unwrap(),
-                does: event.does(),
-                beside: slot.unwrap_or("(empty)").to_string(),
-                note: notes[number].clone(),
-            }
-        })
-        .collect();
-    let printed = output(events);
-    let greetings: Vec<&str> = printed.lines().collect();
-    figures::Schedule {
-        title: "One shared global slot: a thread greets another thread's student".to_string(),
-        lanes,
-        beside: "the shared slot".to_string(),
-        steps,
-        end: format!("the output: {}", greetings.join(", then ")),
-    }
-}
-
 /// With one shared global slot in place of the thread-local, loom finds an interleaving in which a
 /// thread greets another thread's student: Thread-A binds Alice, Thread-B binds Bob, Thread-A reads
 /// Bob. Each access is locked, so there is no data race: the bug is that the slot is shared.
@@ -511,15 +288,10 @@ fn a_shared_global_lets_a_thread_greet_another_threads_student() {
         record_run.lock().unwrap().push(events());
     });
     exploration.finish();
-    // The picture: of the executions with a wrong greeting, the one with the fewest switches
-    // between threads (the first such, in loom's order, on a tie).
     let runs = runs.lock().unwrap();
-    let chosen = runs
-        .iter()
-        .filter(|events| !wrong_greetings(&STUDENTS, &output(events)).is_empty())
-        .min_by_key(|events| figures::switches(events.iter().map(|(thread, _)| thread)));
-    if let Some(events) = chosen {
-        figures::report(figures::SCHEDULE, drawn(events, &STUDENTS));
+    // The picture: an execution with a wrong greeting (see `picture`).
+    if let Some(picture) = picture(&runs, &STUDENTS) {
+        figures::report(figures::SCHEDULE, picture);
     }
     let outputs: BTreeSet<String> = runs.iter().map(|events| output(events)).collect();
     let wrong: BTreeSet<String> = outputs

@@ -1,6 +1,7 @@
-//! For the lessons' command-line tests: a bad number refused as every lesson refuses it; a stdout
-//! that fails, and the check that a lesson answers it the same way every time (an `error:` line,
-//! exit status 1, never a panic's 101).
+//! For the lessons' command-line tests: a run of the binary and its output as text; a bad number
+//! refused as every lesson refuses it; a usage error as the chapter shows it; the `--help` text; a
+//! stdout that fails, and the check that a lesson answers it the same way every time (an `error:`
+//! line, exit status 1, never a panic's 101).
 //!
 //! A dev-dependency of each lesson, used by its `tests/cli.rs` and `tests/closed_pipe.rs`.
 
@@ -9,11 +10,106 @@ use std::process::{Command, Output, Stdio};
 
 use pretty_assertions::assert_eq;
 
+/// Runs the lesson's binary `bin` (`env!("CARGO_BIN_EXE_<name>")`) with `args` to its end, with
+/// `RUST_BACKTRACE=0`: a panic's report is then the same lines on every machine, as the chapters
+/// show it.
+pub fn run(bin: &str, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the binary runs")
+}
+
+/// What a run printed on stdout, as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// What a run printed on stderr, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// What every lesson's number flags refuse: not a whole number (an exponent, underscores, a word,
+/// nothing).
+pub const NOT_WHOLE: [&str; 4] = ["1e5", "100_000", "many", ""];
+
+/// What a flag with no negative number in its range refuses too: negative numbers, and a number
+/// too big for a `u64`.
+pub const NOT_UNSIGNED: [&str; 4] = ["-1", "-5", "-100_000", "18446744073709551616"];
+
+/// Checks that `bin` refuses, given to `flag` (`--iterations <N>`) whose range is `range`, each of
+/// [`NOT_WHOLE`], of [`NOT_UNSIGNED`] when `range` starts at 0 or above, and of `own` (this flag's
+/// values out of its range), as [`refused_as_not_in_range`] says, written `--flag value` and
+/// `--flag=value`.
+pub fn refuses_bad_numbers(bin: &str, flag: &str, range: &str, own: &[&str]) {
+    let (name, _) = flag
+        .split_once(' ')
+        .expect("a flag and its value, `--flag <N>`");
+    let unsigned = if range.starts_with('-') {
+        &[][..]
+    } else {
+        &NOT_UNSIGNED[..]
+    };
+    for value in NOT_WHOLE.iter().chain(unsigned).chain(own) {
+        for args in [vec![name, value], vec![&format!("{name}={value}")]] {
+            refused_as_not_in_range(&run(bin, &args), flag, value, range);
+        }
+    }
+}
+
+/// Checks that `bin` with `args` is a usage error, exactly `expected` on stderr (exit status 2,
+/// nothing on stdout), and that `page`, the text of the chapter or appendix at `path`, shows that
+/// run verbatim, as `$ cargo run -q -p <package> -- <args>` and then `expected` (a lesson's
+/// binary is named for its package).
+pub fn usage_error_as_shown(bin: &str, args: &[&str], expected: &str, path: &str, page: &str) {
+    let output = run(bin, args);
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    assert!(output.stdout.is_empty(), "{args:?}");
+    assert_eq!(stderr(&output), expected);
+    let package = std::path::Path::new(bin)
+        .file_stem()
+        .and_then(|name| name.to_str())
+        .expect("a binary named for its lesson");
+    let shown = format!(
+        "$ cargo run -q -p {package} -- {}\n{expected}",
+        args.join(" ")
+    );
+    assert!(page.contains(&shown), "{path} should show:\n{shown}");
+}
+
+/// Checks that `bin` with `args` is a usage error (exit status 2, nothing on stdout) whose stderr
+/// holds each of `parts`.
+pub fn usage_error_naming(bin: &str, args: &[&str], parts: &[&str]) {
+    let output = run(bin, args);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{args:?}: nothing runs");
+    for part in parts {
+        assert!(stderr.contains(part), "{args:?}: {part:?} not in {stderr}");
+    }
+}
+
+/// Checks that `bin --help` exits 0 and that its text holds each of `parts`.
+pub fn help_holds(bin: &str, parts: &[&str]) {
+    let output = run(bin, &["--help"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let help = stdout(&output);
+    for part in parts {
+        assert!(help.contains(part), "{part:?} not in --help:\n{help}");
+    }
+}
+
+/// What a lesson prints when its stdout cannot be written ([`dev_full`]), as its only line.
+pub const STDOUT_FULL: &str =
+    "error: could not write to stdout: No space left on device (os error 28)\n";
+
 /// Checks that `value`, given to `flag` (`--ticks <N>`), was refused as the `whole-number` crate
 /// refuses it: clap's usage error with the flag's range, exit status 2, and nothing run.
 pub fn refused_as_not_in_range(output: &Output, flag: &str, value: &str, range: &str) {
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
+        stderr(output),
         format!(
             "error: invalid value '{value}' for '{flag}': needs a whole number in {range}\n\n\
              For more information, try '--help'.\n"

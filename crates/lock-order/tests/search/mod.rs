@@ -1,0 +1,151 @@
+//! How the lock-order models run loom: every search setting fixed here (and refused from the
+//! environment), the lesson's experiment run in each execution, each finished execution's steps
+//! kept, and loom's deadlock panic caught, to be said in the lesson's words.
+//!
+//! A module of `tests/proofs.rs` (a `mod.rs` in a folder, so that cargo does not take it for a
+//! test of its own).
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, Once};
+
+use figures::Exploration;
+use lock_order::sync::steps::{self, Step};
+use lock_order::{Balances, Order, experiment};
+
+use crate::counterexample::schedule;
+
+/// Loom's default cap on scheduling choices in one execution, set here explicitly: an execution
+/// that needs more fails the model, it is never cut short.
+const MAX_BRANCHES: usize = 1_000;
+
+/// A loom `Builder` with every limit set here; refuses (panics) if one of loom's search settings
+/// is set in the environment (the `figures` crate's one list of them), rather than let it change
+/// the search.
+fn builder(preemption_bound: Option<usize>) -> loom::model::Builder {
+    if let Some(refusal) = figures::search_settings_in_env() {
+        panic!("{refusal}");
+    }
+    let mut builder = loom::model::Builder::new();
+    builder.max_branches = MAX_BRANCHES;
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    builder.checkpoint_file = None;
+    builder.preemption_bound = preemption_bound;
+    builder
+}
+
+/// A search: its name, for messages, and loom's settings.
+pub(crate) type Search = (String, loom::model::Builder);
+
+/// Loom's default search: no preemption bound.
+pub(crate) fn default_search() -> Search {
+    ("default search".to_string(), builder(None))
+}
+
+/// The largest bound loom accepts (it stores it in a `u8`). Loom's bounded mode adds
+/// backtracking points the default mode does not, so the proofs run both searches.
+pub(crate) const LARGEST_BOUND: usize = u8::MAX as usize;
+
+pub(crate) fn bounded_search() -> Search {
+    (
+        format!("preemption bound {LARGEST_BOUND}"),
+        builder(Some(LARGEST_BOUND)),
+    )
+}
+
+/// The first words of loom's panic when every thread is blocked.
+const LOOM_DEADLOCK: &str = "deadlock; threads = ";
+
+/// The panic's message, if it is a `&str` or a `String`.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+}
+
+/// Keeps loom's deadlock panic off stderr: the models catch it and say it in their own words
+/// (see [`loom_verdict`]). Every other panic is shown as before.
+fn quiet_loom_deadlocks() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let shown = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !message(info.payload()).is_some_and(|m| m.starts_with(LOOM_DEADLOCK)) {
+                shown(info);
+            }
+        }));
+    });
+}
+
+/// A deadlock loom found: the execution, the search, loom's words, and the steps up to it.
+pub(crate) struct Deadlocked {
+    pub(crate) execution: u64,
+    pub(crate) search: String,
+    pub(crate) loom: String,
+    pub(crate) steps: Vec<Step>,
+}
+
+/// What each execution that ended left: its balances and its steps.
+pub(crate) type Run = (Balances, Vec<Step>);
+
+/// Runs the lesson's experiment in `order` with `transfers` per thread under each search in
+/// turn. `check` gets each finished execution's balances and steps, and returns what went wrong,
+/// in words, if anything: the model then panics with that and the execution's timeline. Returns
+/// every finished execution, or the first deadlock (loom stops the search there).
+pub(crate) fn explore(
+    searches: Vec<Search>,
+    order: Order,
+    transfers: u64,
+    exploration: &Exploration,
+    check: impl Fn(&Balances, &[Step]) -> Result<(), String> + Clone + Send + Sync + 'static,
+) -> Result<Vec<Run>, Deadlocked> {
+    quiet_loom_deadlocks();
+    // A std Mutex: invisible to loom, it collects across executions; it is locked only after the
+    // loom threads are joined, never across a loom operation.
+    let runs: Arc<Mutex<Vec<Run>>> = Arc::default();
+    for (name, search) in searches {
+        let (collected, counter, check, search_name) = (
+            Arc::clone(&runs),
+            exploration.clone(),
+            check.clone(),
+            name.clone(),
+        );
+        let searched = panic::catch_unwind(AssertUnwindSafe(|| {
+            search.check(move || {
+                counter.execution();
+                let execution = counter.executions();
+                steps::record();
+                let result = experiment(order, transfers);
+                let steps = steps::take();
+                let balances = result.unwrap_or_else(|failures| {
+                    panic!(
+                        "a thread failed: {failures:?}\n\n{}",
+                        schedule(execution, &search_name, &steps, None)
+                    )
+                });
+                if let Err(what) = check(&balances, &steps) {
+                    panic!(
+                        "{what}\n\n{}",
+                        schedule(execution, &search_name, &steps, Some(&balances))
+                    );
+                }
+                collected.lock().unwrap().push((balances, steps));
+            });
+        }));
+        if let Err(payload) = searched {
+            let loom = message(payload.as_ref()).unwrap_or_default().to_string();
+            if !loom.starts_with(LOOM_DEADLOCK) {
+                panic::resume_unwind(payload);
+            }
+            return Err(Deadlocked {
+                execution: exploration.executions(),
+                search: name,
+                loom,
+                steps: steps::take(),
+            });
+        }
+    }
+    let runs = runs.lock().unwrap().clone();
+    Ok(runs)
+}
