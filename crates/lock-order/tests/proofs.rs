@@ -272,6 +272,30 @@ fn with_the_lower_first_the_total_is_conserved_whenever_no_lock_is_held() {
     );
 }
 
+/// Proof 3's failure in the lesson's words: both sets of balances, a line each, then how far
+/// each account moved from its opening balance against how far the transfers move it.
+fn wrong_balances(found: &Balances, expected: &Balances) -> String {
+    let moved: Vec<String> = ACCOUNTS
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            format!(
+                "  {name} moved by {:+}, not by {:+}",
+                found.0[k] - OPENING_BALANCE,
+                expected.0[k] - OPENING_BALANCE
+            )
+        })
+        .collect();
+    format!(
+        "with the lower-numbered account first, this execution ended at\n  {}\n\
+         not at the balances the transfers make:\n  {}\n\
+         {}\nso money went the wrong way, or a transfer was lost",
+        found.to_string().replace('\n', ", "),
+        expected.to_string().replace('\n', ", "),
+        moved.join("\n")
+    )
+}
+
 /// Proof 3: with the lower-numbered account first, every execution ends with the balances the
 /// transfers make (3 transfers per thread, both searches): A 1000009 and B 999991, as
 /// `Balances::expected` computes them.
@@ -295,11 +319,7 @@ fn with_the_lower_first_every_execution_ends_at_the_expected_balances() {
         &exploration,
         move |balances, _| match *balances == expected {
             true => Ok(()),
-            false => Err(format!(
-                "with the lower-numbered account first, this execution ended at {}, not {}",
-                balances.to_string().replace('\n', ", "),
-                expected.to_string().replace('\n', ", ")
-            )),
+            false => Err(wrong_balances(balances, &expected)),
         },
     )
     .unwrap_or_else(|deadlocked| panic!("{}", deadlock_report(&deadlocked, "a deadlock")));

@@ -145,9 +145,11 @@ pub(crate) fn schedule(
     )
 }
 
-/// The counterexample a model shows when it found no failing execution where it looked for one:
-/// of `runs` (every finished execution, in loom's order, under `search`), the one with the most
-/// switches between the lesson threads (the last of them on a tie), step by step.
+/// The counterexample a model shows when it looked for an execution and found none: the whole
+/// search is the counterexample, and one of its executions is shown as a sample, said to be one
+/// in which nothing went wrong. Of `runs` (every finished execution, in loom's order, under
+/// `search`), the one with the most switches between the lesson threads (the last of them on a
+/// tie), step by step.
 pub(crate) fn busiest(runs: &[Run], search: &str) -> String {
     let (number, (balances, steps)) = runs
         .iter()
@@ -156,7 +158,14 @@ pub(crate) fn busiest(runs: &[Run], search: &str) -> String {
             figures::switches(thread_steps(steps).map(|step| &step.thread))
         })
         .expect("at least one execution");
-    schedule(number as u64 + 1, search, steps, Some(balances))
+    format!(
+        "counterexample: the whole search, {} executions, none the one looked for.\n\
+         Execution {} ({search}), the one with the most switches between the\n\
+         threads, ended normally; step by step:\n{}",
+        runs.len(),
+        number + 1,
+        timeline(steps, Some(balances))
+    )
 }
 
 /// One row of a timeline: a thread's step on a lock, the locks held after it, and a note.
