@@ -615,7 +615,8 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
 /// lesson's words, naming whose change was half done.)
 ///
 /// Fails on `lock-released-between-lines` (each line of `change_it` under its own lock), whose
-/// every interleaving still ends at 0, and on `lock-too-small`.
+/// every interleaving still ends at 0, and on `lock-too-small`; and on `lock-across-the-loop`,
+/// whose threads each take the lock once, not once per iteration (`as_built`).
 #[test]
 fn with_the_lock_every_thread_finds_the_balance_at_zero() {
     let exploration = Exploration::start(&format!(
