@@ -3,8 +3,10 @@
 use std::env;
 use std::ffi::OsString;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::thread;
 
 /// What every xtask command returns: a message for the user on failure.
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -145,12 +147,27 @@ fn repo_root(here: &Path) -> Result<PathBuf> {
 }
 
 fn status(mut command: Command, args: &[&str]) -> Result {
+    run(&mut command, &format!("`cargo {}`", args.join(" ")))
+}
+
+/// Runs `command` to completion, its output shown; an error naming `what` if it fails.
+pub fn run(command: &mut Command, what: &str) -> Result {
     let status = command
         .status()
-        .map_err(|error| format!("could not start cargo {}: {error}", args.join(" ")))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+        .map_err(|e| format!("could not start {what}: {e}"))?;
+    match status.success() {
+        true => Ok(()),
+        false => Err(format!("{what} failed ({status})")),
     }
+}
+
+/// Reads a child's pipe to the end on its own thread, so neither pipe can fill up and stall it.
+pub fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
