@@ -497,14 +497,12 @@ fn print_notes(text: &mut String, rows: &[Row]) {
         }
         for key in keys {
             let value = row.figure(key).unwrap_or_default();
-            if value.contains('\n') {
-                text.push_str(&format!(
-                    "\n{}::{} {key}:\n{value}\n",
-                    row.lesson, row.model
-                ));
-            } else {
-                text.push_str(&format!("\n{}::{} {key}: {value}\n", row.lesson, row.model));
-            }
+            // A figure of several lines starts on a line of its own.
+            let colon = if value.contains('\n') { ":\n" } else { ": " };
+            text.push_str(&format!(
+                "\n{}::{} {key}{colon}{value}\n",
+                row.lesson, row.model
+            ));
         }
     }
 }

@@ -58,12 +58,6 @@ impl Workspace {
         self.target.clone()
     }
 
-    /// The target folder for the loom build, `loom/` inside the normal one: kept apart so that
-    /// switching `RUSTFLAGS` never throws away the normal build cache.
-    pub fn loom_target_dir(&self) -> PathBuf {
-        self.target_dir().join("loom")
-    }
-
     /// `cargo <args>`, with `--locked` after the subcommand if asked for.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = self.bare_cargo();
@@ -77,7 +71,8 @@ impl Workspace {
         command
     }
 
-    /// The same command, for the loom build: `--cfg loom`, in its own target folder.
+    /// The same command, for the loom build: `--cfg loom`, in its own target folder, `loom/` inside
+    /// the normal one, so that switching `RUSTFLAGS` never throws away the normal build cache.
     pub fn loom_command(&self, args: &[&str]) -> Command {
         let mut command = self.command(args);
         let mut rustflags = env::var_os("RUSTFLAGS").unwrap_or_default();
@@ -87,7 +82,7 @@ impl Workspace {
         rustflags.push("--cfg loom");
         command
             .env("RUSTFLAGS", rustflags)
-            .env("CARGO_TARGET_DIR", self.loom_target_dir());
+            .env("CARGO_TARGET_DIR", self.target.join("loom"));
         command
     }
 
