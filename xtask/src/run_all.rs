@@ -66,14 +66,25 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
              the new output is right, regenerate the docs' copies: cargo xtask run-all --bless"
         );
     }
+    // Each `rust` block of a lesson's chapter and of its appendix must be an excerpt of the
+    // lesson's `.rs` files.
     let mut misquoted = 0;
     for lesson in &lessons {
-        for (page, block) in misquotes(ws, lesson)? {
-            println!(
-                "\n{page}: this `rust` block is not in crates/{}/:\n{block}",
-                lesson.name
-            );
-            misquoted += 1;
+        let mut sources = Vec::new();
+        rust_sources(&lesson.dir, &mut sources)?;
+        for page in [
+            format!("docs/{}.md", lesson.name),
+            format!("docs/deeper/{}.md", lesson.name),
+        ] {
+            // A page that does not exist quotes nothing.
+            let text = fs::read_to_string(ws.root.join(&page)).unwrap_or_default();
+            for block in docs::unquoted_rust_blocks(&text, &sources) {
+                println!(
+                    "\n{page}: this `rust` block is not in crates/{}/:\n{block}",
+                    lesson.name
+                );
+                misquoted += 1;
+            }
         }
     }
 
@@ -98,26 +109,6 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         (0, n, _) => Err(format!("{n} stale generated block(s) in docs/")),
         (n, _, _) => Err(format!("{n} program(s) failed")),
     }
-}
-
-/// The `rust` blocks of `docs/<lesson>.md` and of its appendix `docs/deeper/<lesson>.md` that are
-/// not excerpts of the lesson's `.rs` files, each with the page it is in.
-fn misquotes(ws: &Workspace, lesson: &Lesson) -> Result<Vec<(String, String)>> {
-    let mut sources = Vec::new();
-    rust_sources(&lesson.dir, &mut sources)?;
-    let mut misquoted = Vec::new();
-    for page in [
-        format!("docs/{}.md", lesson.name),
-        format!("docs/deeper/{}.md", lesson.name),
-    ] {
-        let Ok(text) = fs::read_to_string(ws.root.join(&page)) else {
-            continue; // a page that does not exist quotes nothing
-        };
-        for block in docs::unquoted_rust_blocks(&text, &sources) {
-            misquoted.push((page.clone(), block.to_string()));
-        }
-    }
-    Ok(misquoted)
 }
 
 /// Every `.rs` file under `dir`, read.
