@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::workspace::{Result, Workspace};
+use crate::workspace::{Result, Workspace, run};
 
 /// The mdbook the book is built with, installed into `target/tools/` when absent.
 pub const MDBOOK_VERSION: &str = "0.5.4";
@@ -114,7 +114,7 @@ fn mdbook(ws: &Workspace) -> Result<PathBuf> {
 /// how many. A link to a file that does not exist is an error here already.
 fn copy_linked_sources(ws: &Workspace, out: &Path) -> Result<usize> {
     let mut copied = 0;
-    for page in pages(&ws.root.join("docs"))? {
+    for page in crate::docs::pages(ws)? {
         let text = fs::read_to_string(&page).map_err(|e| format!("{}: {e}", page.display()))?;
         let dir = page.parent().expect("a page is in a folder");
         for target in link_targets(&text) {
@@ -135,22 +135,6 @@ fn copy_linked_sources(ws: &Workspace, out: &Path) -> Result<usize> {
         }
     }
     Ok(copied)
-}
-
-/// The Markdown pages under `dir`, its subfolders' included, sorted.
-fn pages(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            found.extend(pages(&path)?);
-        } else if path.extension().is_some_and(|ext| ext == "md") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    Ok(found)
 }
 
 /// The targets of a page's inline links, `[text](target)`, less any `#anchor`, that are files
@@ -257,16 +241,6 @@ fn on_path(name: &str) -> Option<PathBuf> {
     env::split_paths(&env::var_os("PATH")?)
         .map(|dir| dir.join(name))
         .find(|path| path.is_file())
-}
-
-fn run(command: &mut Command, what: &str) -> Result {
-    let status = command
-        .status()
-        .map_err(|e| format!("could not start {what}: {e}"))?;
-    match status.success() {
-        true => Ok(()),
-        false => Err(format!("{what} failed ({status})")),
-    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 //! Playground's Run button; any other is `rust,noplayground`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pretty_assertions::StrComparison;
 
@@ -48,14 +48,8 @@ pub fn sync(
     fill: Fill,
     bless: bool,
 ) -> Result<Vec<String>> {
-    // The chapters, and their appendices in docs/deeper/.
-    let mut paths = markdown_files(&ws.root.join("docs"))?;
-    let deeper = ws.root.join("docs").join("deeper");
-    if deeper.is_dir() {
-        paths.extend(markdown_files(&deeper)?);
-    }
     let mut stale = Vec::new();
-    for path in paths {
+    for path in pages(ws)? {
         let shown = ws.show(&path);
         let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
         let (new_text, changes) =
@@ -79,15 +73,21 @@ pub fn sync(
     Ok(stale)
 }
 
-/// The `.md` files directly in `dir`, sorted.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut paths: Vec<_> = fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .collect();
-    paths.sort();
-    Ok(paths)
+/// The pages of the book: the chapters, `docs/*.md`, then their appendices, `docs/deeper/*.md`.
+pub fn pages(ws: &Workspace) -> Result<Vec<PathBuf>> {
+    let mut pages = Vec::new();
+    for dir in [ws.root.join("docs"), ws.root.join("docs").join("deeper")] {
+        if pages.is_empty() || dir.is_dir() {
+            let mut found: Vec<_> = fs::read_dir(&dir)
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+                .collect();
+            found.sort();
+            pages.extend(found);
+        }
+    }
+    Ok(pages)
 }
 
 /// The `rust` blocks of a lesson's chapter (fenced `rust`, or `rust,<attributes>` such as

@@ -135,10 +135,7 @@ fn main() -> ExitCode {
     };
     let ws = match Workspace::find(cli.locked) {
         Ok(ws) => ws,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
+        Err(message) => return fail(message, 1),
     };
     // pretty_assertions' diffs are coloured; escape codes only belong on a terminal. A diff can go
     // to either stream (a failed transcript to stdout, a stale docs block in an error to stderr),
@@ -147,40 +144,29 @@ fn main() -> ExitCode {
     if !terminals || std::env::var_os("NO_COLOR").is_some() {
         yansi::disable();
     }
-    if let Command::Prove {
-        lesson: Some(name),
-        models,
-        ..
-    } = &cli.command
-    {
-        if let Err(message) = check_lesson(&ws, name) {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-        match prove::unknown_model(&ws, name, models) {
-            Ok(None) => {}
-            Ok(Some(message)) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::FAILURE;
-            }
-        }
-    }
+    // Usage errors (exit 2), found before anything runs: a lesson, model or mistake not there.
     let mut chosen = None;
-    if let Command::Break {
-        mistake: Some(id), ..
-    } = &cli.command
-    {
-        match mistakes::find(&ws, id) {
-            Ok(mistake) => chosen = Some(mistake),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
+    let usage = match &cli.command {
+        Command::Prove {
+            lesson: Some(name),
+            models,
+            ..
+        } => prove::unknown(&ws, name, models),
+        Command::Break {
+            mistake: Some(id), ..
+        } => match mistakes::find(&ws, id) {
+            Ok(mistake) => {
+                chosen = Some(mistake);
+                Ok(None)
             }
-        }
+            Err(message) => Ok(Some(message)),
+        },
+        _ => Ok(None),
+    };
+    match usage {
+        Ok(None) => {}
+        Ok(Some(message)) => return fail(message, 2),
+        Err(error) => return fail(error, 1),
     }
     let result = match cli.command {
         Command::RunAll { bless } => run_all::run_all(&ws, bless),
@@ -211,11 +197,14 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
+        Err(error) => fail(error, 1),
     }
+}
+
+/// Says what went wrong, and exits with `code`: 2 for a usage error, 1 for any other.
+fn fail(message: String, code: u8) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(code)
 }
 
 /// Prints clap's message, then the help that lists what is valid there (the commands, or the
@@ -241,77 +230,40 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// A usage error (exit 2) unless `name` is a lesson; it lists the lessons.
-fn check_lesson(ws: &Workspace, name: &str) -> workspace::Result {
-    let names: Vec<String> = lessons::discover(ws)?.into_iter().map(|l| l.name).collect();
-    if names.iter().any(|lesson| lesson == name) {
-        return Ok(());
-    }
-    Err(format!(
-        "no lesson `{name}`; the lessons are: {}",
-        names.join(", ")
-    ))
-}
-
-/// One step of `cargo xtask test`.
-type Step<'a> = (&'a str, Box<dyn Fn() -> workspace::Result + 'a>);
-
 /// Runs every check in order and stops at the first failure, naming it.
 fn test(ws: &Workspace, verbose: bool) -> workspace::Result {
-    let steps: Vec<Step> = vec![
-        (
-            "cargo fmt --check",
-            Box::new(|| ws.cargo_plain(&["fmt", "--all", "--check"])),
-        ),
+    let clippy = [
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    let steps: [(&str, &dyn Fn() -> workspace::Result); 9] = [
+        ("cargo fmt --check", &|| {
+            ws.cargo_plain(&["fmt", "--all", "--check"])
+        }),
         (
             "cargo clippy --workspace --all-targets -- -D warnings",
-            Box::new(|| {
-                ws.cargo(&[
-                    "clippy",
-                    "--workspace",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ])
-            }),
+            &|| ws.cargo(&clippy),
         ),
-        (
-            "cargo clippy (the loom build) -- -D warnings",
-            Box::new(|| {
-                ws.cargo_loom(&[
-                    "clippy",
-                    "--release",
-                    "--workspace",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ])
-            }),
-        ),
-        (
-            // Compiled, never run: no timing in the check (`cargo xtask bench` runs them).
-            "cargo build --workspace --benches",
-            Box::new(|| ws.cargo(&["build", "--workspace", "--benches"])),
-        ),
-        (
-            "cargo test --workspace",
-            Box::new(|| ws.cargo(&["test", "--workspace"])),
-        ),
-        (
-            "cargo xtask run-all",
-            Box::new(|| run_all::run_all(ws, false)),
-        ),
-        (
-            "cargo xtask prove",
-            Box::new(|| prove::prove(ws, None, &[], false)),
-        ),
-        (
-            "cargo xtask break --all",
-            Box::new(move || mistakes::check_all(ws, verbose)),
-        ),
-        ("cargo xtask book --test", Box::new(|| book::book(ws, true))),
+        ("cargo clippy (the loom build) -- -D warnings", &|| {
+            ws.cargo_loom(&[&["clippy", "--release"], &clippy[1..]].concat())
+        }),
+        // Compiled, never run: no timing in the check (`cargo xtask bench` runs them).
+        ("cargo build --workspace --benches", &|| {
+            ws.cargo(&["build", "--workspace", "--benches"])
+        }),
+        ("cargo test --workspace", &|| {
+            ws.cargo(&["test", "--workspace"])
+        }),
+        ("cargo xtask run-all", &|| run_all::run_all(ws, false)),
+        ("cargo xtask prove", &|| prove::prove(ws, None, &[], false)),
+        ("cargo xtask break --all", &|| {
+            mistakes::check_all(ws, verbose)
+        }),
+        ("cargo xtask book --test", &|| book::book(ws, true)),
     ];
     let total = steps.len();
     for (i, (name, step)) in steps.iter().enumerate() {

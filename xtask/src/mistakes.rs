@@ -240,7 +240,7 @@ pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
         "\nNow the proofs that must catch it run there: each should say FAILED, and here that is \
          the point.\n"
     );
-    checked(ws, mistake)?;
+    checked(ws, mistake, true)?;
     println!(
         "Make it in your own files, and fix it by hand: cargo xtask break {} --apply",
         mistake.id()
@@ -248,11 +248,20 @@ pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
     Ok(())
 }
 
-/// Checks the mistake ([`check`]), prints the models' report and the verdict; `Err` says why it
-/// is not caught as its entry says, or why it could not be checked.
-fn checked(ws: &Workspace, mistake: &Mistake) -> Result {
-    let (report, problems) = check(ws, mistake)
+/// Checks the mistake in the scratch copy ([`check`]) and prints the models' report and the
+/// verdict; unless `verbose`, only one line for a mistake caught as its entry says (its failing
+/// models would fill a log with "FAILED"). `Err` says why it is not caught as its entry says, or
+/// why it could not be checked.
+fn checked(ws: &Workspace, mistake: &Mistake, verbose: bool) -> Result {
+    let (report, problems) = check(ws, mistake, verbose)
         .map_err(|error| format!("{} could not be checked: {error}", mistake.id()))?;
+    if !verbose {
+        if problems.is_empty() {
+            println!("caught  {}: {}", mistake.id(), mistake.what);
+            return Ok(());
+        }
+        println!("\n==> break {}: {}", mistake.id(), mistake.what);
+    }
     print!("{}", report.text);
     if !problems.is_empty() {
         return Err(format!(
@@ -277,10 +286,8 @@ fn checked(ws: &Workspace, mistake: &Mistake) -> Result {
 }
 
 /// `cargo xtask break --all`, a step of `cargo xtask test`: every entry, each caught by the
-/// models it names, each failure with its counterexample, each `not-caught-by` model passing.
-/// One line per mistake caught as its entry says (a caught mistake is the expected outcome, and
-/// its failing models would fill a log with "FAILED"); the whole report for one that is not, or
-/// for every one when `verbose`.
+/// models it names, each failure with its counterexample, each `not-caught-by` model passing;
+/// one line per mistake caught as its entry says, unless `verbose`.
 pub fn check_all(ws: &Workspace, verbose: bool) -> Result {
     let mistakes = catalogue(ws)?;
     let mut failures = Vec::new();
@@ -291,14 +298,11 @@ pub fn check_all(ws: &Workspace, verbose: bool) -> Result {
         );
     }
     for mistake in &mistakes {
-        // One entry that cannot be checked (a stale patch, a build error) does not stop the rest.
-        let outcome = if verbose {
+        if verbose {
             println!("\n==> break {}: {}", mistake.id(), mistake.what);
-            checked(ws, mistake)
-        } else {
-            quietly_checked(ws, mistake)
-        };
-        if let Err(message) = outcome {
+        }
+        // One entry that cannot be checked (a stale patch, a build error) does not stop the rest.
+        if let Err(message) = checked(ws, mistake, verbose) {
             println!("\nbreak: {message}");
             failures.push(message);
         }
@@ -315,33 +319,10 @@ pub fn check_all(ws: &Workspace, verbose: bool) -> Result {
     }
 }
 
-/// [`checked`], printing one line when the mistake is caught as its entry says, and the models'
-/// whole report when it is not.
-fn quietly_checked(ws: &Workspace, mistake: &Mistake) -> Result {
-    let (report, problems) = check_with(ws, mistake, false)
-        .map_err(|error| format!("{} could not be checked: {error}", mistake.id()))?;
-    if problems.is_empty() {
-        println!("caught  {}: {}", mistake.id(), mistake.what);
-        return Ok(());
-    }
-    println!("\n==> break {}: {}", mistake.id(), mistake.what);
-    print!("{}", report.text);
-    Err(format!(
-        "{} is NOT caught as {} says:\n  {}",
-        mistake.id(),
-        ws.show(&mistake.patch),
-        problems.join("\n  ")
-    ))
-}
-
-/// Applies the mistake to the scratch copy, runs its models there, and says what differs from
-/// its entry (nothing, when it is caught as the catalogue says).
-fn check(ws: &Workspace, mistake: &Mistake) -> Result<(prove::Report, Vec<String>)> {
-    check_with(ws, mistake, true)
-}
-
-/// [`check`], with the build's and each model's progress shown or not.
-fn check_with(
+/// Applies the mistake to the scratch copy, runs its models there (the build's and each model's
+/// progress shown if `progress`), and says what differs from its entry (nothing, when it is caught
+/// as the catalogue says).
+fn check(
     ws: &Workspace,
     mistake: &Mistake,
     progress: bool,
@@ -383,31 +364,26 @@ fn check_with(
 /// What the models' verdicts say against the entry's claims: each `caught-by` model failed with a
 /// counterexample, each `not-caught-by` model passed.
 fn problems(mistake: &Mistake, rows: &[Row]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for model in &mistake.caught_by {
-        match rows.iter().find(|row| &row.model == model) {
-            None => problems.push(format!("{model} did not run")),
-            Some(row) if row.passed => {
-                problems.push(format!(
-                    "{model} passed, but the entry says it catches this"
-                ));
+    let caught = mistake.caught_by.iter().map(|model| (model, true));
+    let claims = caught.chain(mistake.not_caught_by.iter().map(|model| (model, false)));
+    let problem = |(model, caught): (&String, bool)| {
+        let Some(row) = rows.iter().find(|row| &row.model == model) else {
+            return Some(format!("{model} did not run"));
+        };
+        match (caught, row.passed) {
+            (true, true) => Some(format!(
+                "{model} passed, but the entry says it catches this"
+            )),
+            (true, false) if !row.failure().contains("counterexample:") => {
+                Some(format!("{model} failed without a counterexample"))
             }
-            Some(row) if !row.failure().contains("counterexample:") => {
-                problems.push(format!("{model} failed without a counterexample"));
-            }
-            Some(_) => {}
-        }
-    }
-    for model in &mistake.not_caught_by {
-        match rows.iter().find(|row| &row.model == model) {
-            None => problems.push(format!("{model} did not run")),
-            Some(row) if !row.passed => problems.push(format!(
+            (false, false) => Some(format!(
                 "{model} failed, but the entry says it cannot catch this mistake"
             )),
-            Some(_) => {}
+            _ => None,
         }
-    }
-    problems
+    };
+    claims.filter_map(problem).collect()
 }
 
 /// Where the scratch copy of the workspace lives: `<target>/break/workspace`.

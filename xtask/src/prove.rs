@@ -1,6 +1,6 @@
 //! `cargo xtask prove`: every lesson's loom models, one at a time, and a table of what they explored.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::process::{Child, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::docs;
 use crate::lessons::{self, Lesson};
 use crate::pictures;
-use crate::workspace::{Result, Workspace};
+use crate::workspace::{Result, Workspace, drain};
 
 /// One model's run: what it reported and how it ended.
 pub struct Row {
@@ -108,9 +108,6 @@ pub fn prove(ws: &Workspace, only: Option<&str>, models: &[String], bless: bool)
         .into_iter()
         .filter(|lesson| only.is_none_or(|name| lesson.name == name))
         .collect();
-    if lessons.is_empty() {
-        return Err(format!("no lesson named `{}`", only.unwrap_or_default()));
-    }
     let some = (!models.is_empty()).then_some(models);
     let rows = run(ws, &lessons, some, true)?;
     let docs = match (some, bless) {
@@ -123,16 +120,21 @@ pub fn prove(ws: &Workspace, only: Option<&str>, models: &[String], bless: bool)
     report.outcome
 }
 
-/// A message naming the first of `models` that `lesson` does not have, and the ones it has; `None`
-/// when it has them all. Builds the lesson's proofs to list them.
-pub fn unknown_model(ws: &Workspace, lesson: &str, models: &[String]) -> Result<Option<String>> {
+/// A usage error for `cargo xtask prove <lesson> --model <model>...`: a message naming a lesson
+/// that does not exist, or the first of `models` it does not have, with the valid names; `None`
+/// when all are valid. Builds the lesson's proofs to list its models.
+pub fn unknown(ws: &Workspace, name: &str, models: &[String]) -> Result<Option<String>> {
+    let lessons = lessons::discover(ws)?;
+    let Some(lesson) = lessons.iter().find(|lesson| lesson.name == name) else {
+        let names: Vec<&str> = lessons.iter().map(|lesson| lesson.name.as_str()).collect();
+        let names = names.join(", ");
+        return Ok(Some(format!(
+            "no lesson `{name}`; the lessons are: {names}"
+        )));
+    };
     if models.is_empty() {
         return Ok(None);
     }
-    let lessons = lessons::discover(ws)?;
-    let Some(lesson) = lessons.iter().find(|l| l.name == lesson) else {
-        return Ok(None);
-    };
     ws.cargo_loom(&test_args(lesson, &["--no-run", "--quiet"], &[]))?;
     Ok(missing_model(lesson, &list_models(ws, lesson)?, models))
 }
@@ -379,19 +381,6 @@ fn run_model(ws: &Workspace, lesson: &Lesson, model: &str, progress: bool) -> Re
     })
 }
 
-/// Reads a child's pipe to the end on its own thread, so neither pipe can fill up and stall it.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            text = String::from_utf8_lossy(&bytes).into_owned();
-        }
-        text
-    })
-}
-
 /// Waits for the child; after two seconds, shows the model's name (when there is one to show)
 /// and the time it has run: on a terminal one line updated every second, in a log a line every
 /// ten seconds.
@@ -508,21 +497,42 @@ fn print_notes(text: &mut String, rows: &[Row]) {
         }
         for key in keys {
             let value = row.figure(key).unwrap_or_default();
-            if value.contains('\n') {
-                text.push_str(&format!(
-                    "\n{}::{} {key}:\n{value}\n",
-                    row.lesson, row.model
-                ));
-            } else {
-                text.push_str(&format!("\n{}::{} {key}: {value}\n", row.lesson, row.model));
-            }
+            // A figure of several lines starts on a line of its own.
+            let colon = if value.contains('\n') { ":\n" } else { ": " };
+            text.push_str(&format!(
+                "\n{}::{} {key}{colon}{value}\n",
+                row.lesson, row.model
+            ));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Row, wrap};
+    use std::fs;
+    use std::path::PathBuf;
+
+    use super::{DocFigures, Row, report, wrap};
+    use crate::lessons::Lesson;
+    use crate::workspace::Workspace;
+
+    /// A workspace in a folder of its own whose one lesson, `l`, has the chapter `docs/l.md`.
+    fn one_chapter(name: &str, chapter: &str) -> (PathBuf, Workspace, [Lesson; 1]) {
+        let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("docs")).unwrap();
+        fs::write(root.join("docs/l.md"), chapter).unwrap();
+        let ws = Workspace::find(false)
+            .expect("the tests run inside the repo")
+            .copy_at(root.clone(), root.join("target"));
+        let lessons = [Lesson {
+            name: "l".into(),
+            dir: root.join("crates/l"),
+            order: 1,
+            any_order: false,
+        }];
+        (root, ws, lessons)
+    }
 
     #[test]
     fn a_failure_shows_the_panic_message_and_its_counterexample_without_libtest_noise() {
@@ -546,26 +556,9 @@ mod tests {
     /// untouched.
     #[test]
     fn a_failing_model_is_reported_before_the_summary_and_its_docs_figure_does_not_mask_it() {
-        use super::{DocFigures, report};
-        use crate::lessons::Lesson;
-        use crate::workspace::Workspace;
-        use std::fs;
-
-        let root = std::env::temp_dir().join(format!("xtask-report-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(root.join("docs")).unwrap();
         let chapter = "The proof explored\n\n<!-- generated: proof l proof_a executions -->\n\
                        ```text\n81\n```\n<!-- end generated -->\n";
-        fs::write(root.join("docs/l.md"), chapter).unwrap();
-        let ws = Workspace::find(false)
-            .expect("the tests run inside the repo")
-            .copy_at(root.clone(), root.join("target"));
-        let lessons = [Lesson {
-            name: "l".into(),
-            dir: root.join("crates/l"),
-            order: 1,
-            any_order: false,
-        }];
+        let (root, ws, lessons) = one_chapter("report", chapter);
         let rows = [Row::new(
             "l",
             "proof_a",
@@ -603,26 +596,9 @@ mod tests {
     /// a change to the lesson's code may be the cause, and that `--bless` is for a change meant.
     #[test]
     fn a_stale_figure_names_a_code_change_as_a_cause_before_bless() {
-        use super::{DocFigures, report};
-        use crate::lessons::Lesson;
-        use crate::workspace::Workspace;
-        use std::fs;
-
-        let root = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(root.join("docs")).unwrap();
         let chapter = "<!-- generated: proof l proof_a executions -->\n```text\n81\n```\n\
                        <!-- end generated -->\n";
-        fs::write(root.join("docs/l.md"), chapter).unwrap();
-        let ws = Workspace::find(false)
-            .expect("the tests run inside the repo")
-            .copy_at(root.clone(), root.join("target"));
-        let lessons = [Lesson {
-            name: "l".into(),
-            dir: root.join("crates/l"),
-            order: 1,
-            any_order: false,
-        }];
+        let (root, ws, lessons) = one_chapter("stale", chapter);
         let mut row = Row::new("l", "proof_a", true, "");
         row.figures = [
             (figures::PROPERTY, "p"),

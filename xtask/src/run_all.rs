@@ -10,7 +10,8 @@ use pretty_assertions::StrComparison;
 
 use crate::docs;
 use crate::lessons::{self, Lesson, Program};
-use crate::workspace::{Result, Workspace};
+use crate::mistakes;
+use crate::workspace::{Result, Workspace, drain};
 
 /// How one lesson's run ended.
 enum Verdict {
@@ -42,22 +43,19 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         }
     }
 
-    let transcript = |words: &[&str]| transcript_block(ws, &lessons, words).map(Some);
-    let mut stale = docs::sync(ws, "transcript", "text", &transcript, bless)?;
-    stale.extend(docs::sync(
-        ws,
-        "code",
-        "rust",
-        &|words| code_block(ws, words).map(Some),
-        bless,
-    )?);
-    stale.extend(docs::sync(
-        ws,
-        "mistakes",
-        "text",
-        &|words| crate::mistakes::block(ws, words).map(Some),
-        bless,
-    )?);
+    let mut stale = Vec::new();
+    let blocks: [(&str, &str, docs::Fill); 3] = [
+        ("transcript", "text", &|words| {
+            transcript_block(ws, &lessons, words).map(Some)
+        }),
+        ("code", "rust", &|words| code_block(ws, words).map(Some)),
+        ("mistakes", "text", &|words| {
+            mistakes::block(ws, words).map(Some)
+        }),
+    ];
+    for (kind, lang, fill) in blocks {
+        stale.extend(docs::sync(ws, kind, lang, fill, bless)?);
+    }
     for message in &stale {
         println!("\n{message}");
     }
@@ -68,14 +66,25 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
              the new output is right, regenerate the docs' copies: cargo xtask run-all --bless"
         );
     }
+    // Each `rust` block of a lesson's chapter and of its appendix must be an excerpt of the
+    // lesson's `.rs` files.
     let mut misquoted = 0;
     for lesson in &lessons {
-        for (page, block) in misquotes(ws, lesson)? {
-            println!(
-                "\n{page}: this `rust` block is not in crates/{}/:\n{block}",
-                lesson.name
-            );
-            misquoted += 1;
+        let mut sources = Vec::new();
+        rust_sources(&lesson.dir, &mut sources)?;
+        for page in [
+            format!("docs/{}.md", lesson.name),
+            format!("docs/deeper/{}.md", lesson.name),
+        ] {
+            // A page that does not exist quotes nothing.
+            let text = fs::read_to_string(ws.root.join(&page)).unwrap_or_default();
+            for block in docs::unquoted_rust_blocks(&text, &sources) {
+                println!(
+                    "\n{page}: this `rust` block is not in crates/{}/:\n{block}",
+                    lesson.name
+                );
+                misquoted += 1;
+            }
         }
     }
 
@@ -100,26 +109,6 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         (0, n, _) => Err(format!("{n} stale generated block(s) in docs/")),
         (n, _, _) => Err(format!("{n} program(s) failed")),
     }
-}
-
-/// The `rust` blocks of `docs/<lesson>.md` and of its appendix `docs/deeper/<lesson>.md` that are
-/// not excerpts of the lesson's `.rs` files, each with the page it is in.
-fn misquotes(ws: &Workspace, lesson: &Lesson) -> Result<Vec<(String, String)>> {
-    let mut sources = Vec::new();
-    rust_sources(&lesson.dir, &mut sources)?;
-    let mut misquoted = Vec::new();
-    for page in [
-        format!("docs/{}.md", lesson.name),
-        format!("docs/deeper/{}.md", lesson.name),
-    ] {
-        let Ok(text) = fs::read_to_string(ws.root.join(&page)) else {
-            continue; // a page that does not exist quotes nothing
-        };
-        for block in docs::unquoted_rust_blocks(&text, &sources) {
-            misquoted.push((page.clone(), block.to_string()));
-        }
-    }
-    Ok(misquoted)
 }
 
 /// Every `.rs` file under `dir`, read.
@@ -156,11 +145,7 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start cargo run: {e}"))?;
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        io::Read::read_to_string(&mut stderr, &mut text).map(|_| text)
-    });
+    let stderr = drain(child.stderr.take());
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     let mut actual = String::new();
     loop {
@@ -178,10 +163,7 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
         println!(); // keep the verdict off the program's unfinished last line
     }
     let status = child.wait().map_err(|e| e.to_string())?;
-    let stderr = stderr
-        .join()
-        .map_err(|_| "the thread reading its stderr panicked".to_string())?
-        .map_err(|e| format!("reading its stderr: {e}"))?;
+    let stderr = stderr.join().unwrap_or_default();
     if !stderr.is_empty() {
         println!("(and on stderr, which its transcript does not hold:)");
         for line in stderr.lines() {
@@ -198,22 +180,20 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
     let path = &program.transcript;
     let shown = ws.show(path);
     let header = format!("$ {}\n", program.command());
-    let expected = match fs::read_to_string(path) {
-        Ok(text) => Some(text),
+    let expected_stdout = match fs::read_to_string(path) {
+        Ok(text) => match text.strip_prefix(&header) {
+            Some(stdout) => Some(stdout.to_string()),
+            None => {
+                let first = header.trim_end();
+                return Err(format!("{shown} must start with the line `{first}`"));
+            }
+        },
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(error) => return Err(format!("cannot read {shown}: {error}")),
     };
-    let expected_stdout = match expected.as_deref().map(|text| text.strip_prefix(&header)) {
-        Some(Some(stdout)) => Some(stdout),
-        Some(None) => {
-            return Err(format!(
-                "{shown} must start with the line `{}`",
-                header.trim_end()
-            ));
-        }
-        None => None,
-    };
-    if expected_stdout.is_some_and(|expected| same_output(expected, &actual, program.any_order)) {
+    if let Some(expected) = &expected_stdout
+        && same_output(expected, &actual, program.any_order)
+    {
         println!("ok: matches {shown}");
         return Ok(Verdict::Matched);
     }
@@ -242,7 +222,7 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
             if program.any_order {
                 println!("(its lines may come in any order; these differ in more than order)");
             }
-            println!("{}", StrComparison::new(expected, &actual));
+            println!("{}", StrComparison::new(&expected, &actual));
         }
     }
     println!("If the new output is right, accept it: cargo xtask run-all --bless");

@@ -3,8 +3,10 @@
 use std::env;
 use std::ffi::OsString;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::thread;
 
 /// What every xtask command returns: a message for the user on failure.
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -56,12 +58,6 @@ impl Workspace {
         self.target.clone()
     }
 
-    /// The target folder for the loom build, `loom/` inside the normal one: kept apart so that
-    /// switching `RUSTFLAGS` never throws away the normal build cache.
-    pub fn loom_target_dir(&self) -> PathBuf {
-        self.target_dir().join("loom")
-    }
-
     /// `cargo <args>`, with `--locked` after the subcommand if asked for.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = self.bare_cargo();
@@ -75,7 +71,8 @@ impl Workspace {
         command
     }
 
-    /// The same command, for the loom build: `--cfg loom`, in its own target folder.
+    /// The same command, for the loom build: `--cfg loom`, in its own target folder, `loom/` inside
+    /// the normal one, so that switching `RUSTFLAGS` never throws away the normal build cache.
     pub fn loom_command(&self, args: &[&str]) -> Command {
         let mut command = self.command(args);
         let mut rustflags = env::var_os("RUSTFLAGS").unwrap_or_default();
@@ -85,7 +82,7 @@ impl Workspace {
         rustflags.push("--cfg loom");
         command
             .env("RUSTFLAGS", rustflags)
-            .env("CARGO_TARGET_DIR", self.loom_target_dir());
+            .env("CARGO_TARGET_DIR", self.target.join("loom"));
         command
     }
 
@@ -145,12 +142,27 @@ fn repo_root(here: &Path) -> Result<PathBuf> {
 }
 
 fn status(mut command: Command, args: &[&str]) -> Result {
+    run(&mut command, &format!("`cargo {}`", args.join(" ")))
+}
+
+/// Runs `command` to completion, its output shown; an error naming `what` if it fails.
+pub fn run(command: &mut Command, what: &str) -> Result {
     let status = command
         .status()
-        .map_err(|error| format!("could not start cargo {}: {error}", args.join(" ")))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+        .map_err(|e| format!("could not start {what}: {e}"))?;
+    match status.success() {
+        true => Ok(()),
+        false => Err(format!("{what} failed ({status})")),
     }
+}
+
+/// Reads a child's pipe to the end on its own thread, so neither pipe can fill up and stall it.
+pub fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
