@@ -148,45 +148,61 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
 /// critical sections overlap (a thread takes the lock only while no thread holds it, and only the
 /// thread that holds it releases it). Then the final balance.
 fn lock_invariant_and_ends_at_zero(balance: i64, steps: &[Step]) -> Result<(), Broken> {
-    let broken = |what: String| {
+    // What broke, and the step that broke it, marked with `note` in the timeline.
+    let broken = |what: String, step: usize, note: String| {
         Err(Broken {
             what: format!("with the lock, {what}"),
             telling: true,
-            mark: None,
+            mark: Some(Mark { step, note }),
         })
     };
     let mut holder: Option<&str> = None;
-    for step in steps {
-        let thread = step.thread.as_str();
+    for (at, step) in steps.iter().enumerate() {
+        let (thread, value) = (step.thread.as_str(), step.value);
         match (step.access, holder) {
             (Access::Lock, Some(other)) => {
-                return broken(format!(
-                    "{thread} took the lock while {other} held it: two critical sections overlap"
-                ));
+                return broken(
+                    format!(
+                        "{thread} took the lock while {other} held it: two critical sections \
+                         overlap"
+                    ),
+                    at,
+                    format!("takes the lock while {other} holds it"),
+                );
             }
-            (Access::Lock, None) if step.value != 0 => {
-                return broken(format!(
-                    "{thread} took the lock and found the balance at {}, not 0: the lock was \
-                     free with the balance away from where it started",
-                    step.value
-                ));
+            (Access::Lock, None) if value != 0 => {
+                return broken(
+                    format!(
+                        "{thread} took the lock and found the balance at {value}, not 0: the \
+                         lock was free with the balance away from where it started"
+                    ),
+                    at,
+                    format!("finds {value} with the lock free"),
+                );
             }
             (Access::Lock, None) => holder = Some(thread),
             (Access::Unlock, held) if held != Some(thread) => {
-                return broken(format!(
-                    "{thread} released the lock on the balance, a lock it did not hold ({}): two \
-                     critical sections overlap",
-                    held.map_or("the lock was free".to_string(), |other| format!(
-                        "{other} held it"
-                    ))
-                ));
+                return broken(
+                    format!(
+                        "{thread} released the lock on the balance, a lock it did not hold ({}): \
+                         two critical sections overlap",
+                        held.map_or("the lock was free".to_string(), |other| format!(
+                            "{other} held it"
+                        ))
+                    ),
+                    at,
+                    "releases a lock it does not hold".to_string(),
+                );
             }
-            (Access::Unlock, _) if step.value != 0 => {
-                return broken(format!(
-                    "{thread} released the lock leaving the balance at {}, not 0: the next \
-                     thread to take it would build on a change half done",
-                    step.value
-                ));
+            (Access::Unlock, _) if value != 0 => {
+                return broken(
+                    format!(
+                        "{thread} released the lock leaving the balance at {value}, not 0: the \
+                         next thread to take it would build on a change half done"
+                    ),
+                    at,
+                    format!("leaves {value} with the lock free"),
+                );
             }
             (Access::Unlock, _) => holder = None,
             _ => {}
@@ -194,7 +210,11 @@ fn lock_invariant_and_ends_at_zero(balance: i64, steps: &[Step]) -> Result<(), B
     }
     match balance {
         0 => Ok(()),
-        _ => broken(format!("this execution ended at {balance}, not 0")),
+        _ => Err(Broken {
+            what: format!("with the lock, this execution ended at {balance}, not 0"),
+            telling: true,
+            mark: None,
+        }),
     }
 }
 
