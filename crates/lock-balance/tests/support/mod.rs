@@ -320,7 +320,7 @@ fn orders_of(per_thread: u64) -> BTreeSet<Vec<&'static str>> {
 /// the main thread once, to read the balance; without it, each lesson thread changes the balance
 /// twice per iteration (a store, or one `fetch_add`), and the main thread loads it once. A search
 /// that recorded fewer steps (a facade that records nothing, a thread not run) fails here.
-pub(crate) fn as_built(variant: Variant, iterations: u64, steps: &[Step]) -> Result<(), String> {
+fn as_built(variant: Variant, iterations: u64, steps: &[Step]) -> Result<(), String> {
     let count = |thread: &str, accesses: &dyn Fn(Access) -> bool| {
         steps
             .iter()
