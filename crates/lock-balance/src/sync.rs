@@ -3,9 +3,14 @@
 //! The binary uses std. The proofs (`tests/proofs.rs`, built with `RUSTFLAGS="--cfg loom"`) use
 //! loom's look-alikes, so the model checker runs the very same `change_it` and `run_thread`.
 //! One thing differs beyond the names: under loom, `Mutex` and `AtomicI64` are thin wrappers
-//! around loom's that also write down what each thread does to the balance (takes the lock, reads,
-//! releases it; loads, stores), so a model can print the schedule of a failure it found, in the
-//! lesson's terms (see `steps`). They offer only what the lesson and the chapter's "Try it" edits use.
+//! around loom's that also write down what each thread does to the balance, at the operations the
+//! lesson performs anyway: taking the lock (the balance it finds), releasing it (the balance it
+//! leaves), and each load, store and `fetch_add`/`fetch_sub` (see `steps`). So a model can print
+//! the schedule of a failure it found, in the lesson's terms. Reading or writing through the
+//! guard (`*guard`) records nothing, as with std: it is plain memory, seen only by the thread
+//! that holds the lock, and what it did shows in the balance that thread leaves at the release.
+//! The wrappers offer only what the lesson and the chapter's "Try it" edits use; anything else of
+//! std's API fails to compile under loom rather than behave differently.
 
 #[cfg(not(loom))]
 pub use std::{
@@ -47,9 +52,7 @@ pub mod steps {
         FetchAdd(i64),
         /// It took the lock, and found the balance at `value`.
         Lock,
-        /// Holding the lock, it read the balance through the guard (`*guard`), and saw `value`.
-        Read,
-        /// It released the lock, leaving the balance at `value`.
+        /// It released the lock (dropped the guard), leaving the balance at `value`.
         Unlock,
     }
 
@@ -136,7 +139,10 @@ pub mod steps {
         }
     }
 
-    /// Loom's `Mutex` around the balance, with each lock, read and release written to the log.
+    /// Loom's `Mutex` around the balance, with each lock and release written to the log.
+    ///
+    /// `T: Copy + Into<i64>`: the log writes down the balance's value, as an `i64`, when the lock
+    /// is taken and when it is released; the lesson's `Mutex<i64>` is the one use.
     #[derive(Debug)]
     pub struct Mutex<T>(loom::sync::Mutex<T>);
 
@@ -157,14 +163,14 @@ pub mod steps {
                     )));
                 }
             };
+            // Logged once the lock is held, so no other thread's step comes between.
             log(Access::Lock, (*guard.0).into());
             Ok(guard)
         }
     }
 
-    /// The guard of [`Mutex`]: `*guard` is logged as a read, and dropping it as the release.
-    /// `&mut *guard` is not logged: the reads and writes made through that `&mut i64` (in
-    /// `change_it`) are plain memory, which only the values at lock and release show.
+    /// The guard of [`Mutex`]: as std's, `*guard` and `&mut *guard` only reach the balance;
+    /// dropping it (the release) is logged, with the balance it leaves.
     #[derive(Debug)]
     pub struct MutexGuard<'a, T: Copy + Into<i64>>(
         loom::sync::MutexGuard<'a, T>,
@@ -174,7 +180,6 @@ pub mod steps {
         type Target = T;
 
         fn deref(&self) -> &T {
-            log(Access::Read, (*self.0).into());
             &self.0
         }
     }

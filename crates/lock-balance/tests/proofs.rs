@@ -28,506 +28,45 @@
 //! two threads' critical sections or changes (`Explored::every_order_reached`).
 //!
 //! When a model fails, its panic message is the counterexample in the lesson's terms: the failing
-//! execution's steps on the balance as a two-column timeline (which thread took the lock, read,
-//! wrote, released it; the balance after each step; the overwritten update called out), recorded
-//! by the facade (`src/sync.rs`). Loom's own trace is not available here: these models call
-//! `Builder::check`, which, unlike `loom::model`, installs no `tracing` subscriber.
+//! execution's steps on the balance as a two-column timeline (which thread took the lock and what
+//! it found, what it left when it released it; the loads and stores without the lock; the balance
+//! after each step; the overwritten update called out), recorded by the facade (`src/sync.rs`).
+//! Loom's own trace is not available here: these models call `Builder::check`, which, unlike
+//! `loom::model`, installs no `tracing` subscriber.
+//!
+//! This file holds the models and their properties; choosing and drawing a counterexample is in
+//! `counterexample/`, the search plumbing every model shares in `support/`, proof 3's oracle in
+//! `oracle/`.
 //!
 //! Each model names the mistakes that make it fail: they are patches in `crates/lock-balance/
 //! mistakes/`, and `cargo xtask break lock-balance/<mistake>` applies one in a scratch copy and
 //! shows the failure (`cargo xtask test` checks that each one is still caught).
 #![cfg(loom)]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::Ordering::SeqCst;
-use std::sync::{Arc, Mutex};
+// Beside the models, so that each model below reads as its property: choosing and drawing a
+// failing execution's counterexample, the searches and what every model asserts after its
+// search, and proof 3's oracle.
+mod counterexample;
+mod oracle;
+mod support;
+
+use std::collections::BTreeSet;
 
 use figures::Exploration;
 use lock_balance::sync::steps::{self, Access, Step};
 use lock_balance::{THREADS, Variant, experiment};
 
-// Choosing and drawing a failing execution's counterexample: beside the models, so that each
-// model below reads as its property.
-mod counterexample;
-
 use counterexample::{
-    Broken, LOOK_FURTHER, drawn, out_of_order, reads_latest, schedule, thread_steps, timeline,
+    Broken, Mark, drawn, is_lesson_thread, reads_latest, schedule, thread_steps, timeline,
+};
+use oracle::oracle;
+use support::{
+    Explored, LARGEST_BOUND, Run, bounded_search, default_search, every_run, explore, per_thread,
+    show,
 };
 
-/// Loom's default search: no preemption bound (set explicitly; the models also refuse to run with
-/// `LOOM_MAX_PREEMPTIONS`, or any other of loom's search settings, in the environment).
-fn default_search() -> Search {
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = None;
-    ("default search".to_string(), builder)
-}
-
-/// A bounded search. Loom's bounded mode adds backtracking points the default mode does not (it
-/// "conservatively" covers what the bound would otherwise miss, `rt/path.rs`); with a bound large
-/// enough that raising it explores nothing more, the bound cuts nothing off.
-fn bounded_search(bound: usize) -> Search {
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(bound);
-    (format!("preemption bound {bound}"), builder)
-}
-
-/// A search: its name, for messages, and loom's settings.
-type Search = (String, loom::model::Builder);
-
-/// The largest bound loom accepts (it stores it in a `u8`). That it cuts nothing off is a
-/// measurement, not a theorem: with the lock and 5 iterations per thread, bounds 20, 40 and 255
-/// explore the same 8 316 executions.
-const LARGEST_BOUND: usize = u8::MAX as usize;
-
-/// The bound proof 3 pins for the unlocked models: the smallest that reaches every outcome of the
-/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 3 reports which).
-const PINNED_BOUND: usize = 3;
-
-/// Runs the lesson's experiment in `variant` with `iterations` per thread under each search in
-/// turn, and returns every final balance seen. `count` is called once per execution and returns
-/// its number. `check` gets the final balance and the steps the facade recorded, and returns what
-/// went wrong, in words, if anything; it runs inside the model, so a failure stops the search at
-/// the first counterexample that reads as a timeline (or, if the search finds none, at the first
-/// one): the panic names the execution and the search, says what went wrong, and shows that
-/// execution's steps as a timeline.
-fn final_balances(
-    searches: &[Search],
-    variant: Variant,
-    iterations: u64,
-    count: impl Fn() -> u64 + Clone + Send + Sync + 'static,
-    check: impl Fn(i64, &[Step]) -> Result<(), Broken> + Clone + Send + Sync + 'static,
-    half_done: bool,
-) -> Explored {
-    // A std Mutex: invisible to loom, it collects across executions; it is only locked after the
-    // loom threads are joined, never across a loom operation.
-    let seen = Arc::new(Mutex::new(BTreeSet::new()));
-    let orders = Arc::new(Mutex::new(BTreeSet::new()));
-    let misbuilt: Arc<Mutex<Option<String>>> = Arc::default();
-    let mut per_search = Vec::new();
-    // The best failing execution so far, held back while the search looks for a better one (see
-    // `LOOK_FURTHER`): (its rank, the number of the first failing execution, its message).
-    let held: Arc<Mutex<Option<(u8, u64, String)>>> = Arc::default();
-    for (name, search) in searches {
-        let (seen, count, check, name, hold) = (
-            Arc::clone(&seen),
-            count.clone(),
-            check.clone(),
-            name.clone(),
-            Arc::clone(&held),
-        );
-        let (orders, misbuilt) = (Arc::clone(&orders), Arc::clone(&misbuilt));
-        let this_search = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        per_search.push((name.clone(), Arc::clone(&this_search)));
-        search.check(move || {
-            this_search.fetch_add(1, SeqCst);
-            let execution = count();
-            steps::record();
-            let result = experiment(variant, 0, iterations);
-            let steps = steps::take();
-            let balance = match result {
-                Ok(balance) => balance,
-                Err(failures) => panic!(
-                    "a thread failed: {failures:?}\n\n{}",
-                    schedule(execution, &name, &steps, None, half_done)
-                ),
-            };
-            if let Err(Broken { what, telling }) = check(balance, &steps) {
-                let in_order = reads_latest(&steps);
-                let mut message = format!(
-                    "{what}\n\n{}",
-                    schedule(execution, &name, &steps, Some(balance), half_done)
-                );
-                if !in_order {
-                    message.push_str(&out_of_order());
-                }
-                // A schedule that reads as one timeline first, then a telling one; the best of
-                // both is shown at once.
-                let rank = 2 * u8::from(in_order) + u8::from(telling);
-                if rank == 3 {
-                    panic!("{message}");
-                }
-                let mut held = hold.lock().unwrap();
-                let first = held.as_ref().map_or(execution, |(_, first, _)| *first);
-                if held.as_ref().is_none_or(|(best, _, _)| rank > *best) {
-                    *held = Some((rank, first, message));
-                }
-                if execution - first >= LOOK_FURTHER {
-                    panic!("{}", held.take().expect("just held").2);
-                }
-            }
-            // What the model's structure requires of every execution, noted for after the search
-            // (a failure of the property itself, above, is the one to show first).
-            if let Err(what) = as_built(variant, iterations, &steps) {
-                misbuilt.lock().unwrap().get_or_insert_with(|| {
-                    format!(
-                        "{what}\n\n{}",
-                        schedule(execution, &name, &steps, Some(balance), half_done)
-                    )
-                });
-            }
-            orders.lock().unwrap().insert(order(variant, &steps));
-            seen.lock().unwrap().insert(balance);
-        });
-        if let Some((_, _, message)) = held.lock().unwrap().take() {
-            panic!("{message}");
-        }
-    }
-    Explored {
-        balances: seen.lock().unwrap().clone(),
-        orders: orders.lock().unwrap().clone(),
-        misbuilt: misbuilt.lock().unwrap().take(),
-        searches: per_search
-            .into_iter()
-            .map(|(name, executions)| (name, executions.load(SeqCst)))
-            .collect(),
-        variant,
-        iterations,
-    }
-}
-
-/// What a search reached: the final balances, and the orders in which the two lesson threads
-/// acted (see [`order`]).
-struct Explored {
-    balances: BTreeSet<i64>,
-    orders: BTreeSet<Vec<&'static str>>,
-    /// The first execution whose steps were not as the program is built (see [`as_built`]): what
-    /// was wrong, and its timeline.
-    misbuilt: Option<String>,
-    /// Each search's name and the executions it ran.
-    searches: Vec<(String, u64)>,
-    variant: Variant,
-    iterations: u64,
-}
-
-impl Explored {
-    /// Reports each search's own executions (the figure `searches`), for a model that runs more
-    /// than one: which search explored how much.
-    fn report_searches(&self) {
-        let each: Vec<String> = self
-            .searches
-            .iter()
-            .map(|(name, executions)| format!("{name}: {executions}"))
-            .collect();
-        figures::report("searches", each.join(", "));
-    }
-
-    /// Every execution's steps were as the program is built (see [`as_built`]); a model checks
-    /// it after its own property, so that the property's failure is the one shown first.
-    fn every_execution_as_built(&self) {
-        if let Some(message) = &self.misbuilt {
-            panic!("{message}");
-        }
-    }
-
-    /// Every order the structure allows was reached: with the lock, each of the C(2N, N) orders
-    /// of the 2N critical sections (N per thread); without it, each of the C(4N, 2N) orders of
-    /// the 4N changes. Two critical sections (or two stores) of one balance conflict, so loom
-    /// must try both orders of every two of them; an order never reached means the search was
-    /// cut short, or the facade recorded less than the threads did.
-    fn every_order_reached(&self) {
-        let (missed, all) = self.orders_reached();
-        if let Some(order) = missed.first() {
-            panic!(
-                "loom never ran the two threads' {} in the order {}: {} of the {} orders the \
-                 program allows were reached, so the search explored less than it must\n\n\
-                 counterexample: the orders reached:\n{}",
-                match self.variant {
-                    Variant::Locked => "critical sections",
-                    Variant::Unlocked => "changes",
-                },
-                order.join(" "),
-                all - missed.len(),
-                all,
-                self.orders
-                    .iter()
-                    .map(|order| format!("  {}", order.join(" ")))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
-    }
-
-    /// Reports how many of the orders the structure allows were reached (the figure `orders`),
-    /// and returns those missed, and how many there are.
-    fn orders_reached(&self) -> (Vec<Vec<&'static str>>, usize) {
-        let per_thread = match self.variant {
-            Variant::Locked => self.iterations,
-            Variant::Unlocked => 2 * self.iterations,
-        };
-        let all = orders_of(per_thread);
-        let missed: Vec<Vec<&'static str>> = all.difference(&self.orders).cloned().collect();
-        figures::report(
-            "orders",
-            format!(
-                "{} of the {} orders of the two threads' {}",
-                all.len() - missed.len(),
-                all.len(),
-                match self.variant {
-                    Variant::Locked => "critical sections",
-                    Variant::Unlocked => "changes (stores or fetch_adds)",
-                }
-            ),
-        );
-        (missed, all.len())
-    }
-}
-
-/// Which lesson thread acted, in order: with the lock, the thread of each critical section (each
-/// time it took the lock); without it, the thread of each change (a store or a `fetch_add`).
-fn order(variant: Variant, steps: &[Step]) -> Vec<&'static str> {
-    thread_steps(steps)
-        .filter(|step| match variant {
-            Variant::Locked => step.access == Access::Lock,
-            Variant::Unlocked => matches!(step.access, Access::Store | Access::FetchAdd(_)),
-        })
-        .map(|step| {
-            THREADS
-                .iter()
-                .find(|(name, _)| *name == step.thread)
-                .expect("a lesson thread")
-                .0
-        })
-        .collect()
-}
-
-/// Every order of `per_thread` actions of each of the two threads: C(2 per_thread, per_thread).
-fn orders_of(per_thread: u64) -> BTreeSet<Vec<&'static str>> {
-    fn go(left: [u64; 2], path: &mut Vec<&'static str>, all: &mut BTreeSet<Vec<&'static str>>) {
-        if left == [0, 0] {
-            all.insert(path.clone());
-        }
-        for thread in 0..2 {
-            if left[thread] > 0 {
-                let mut left = left;
-                left[thread] -= 1;
-                path.push(THREADS[thread].0);
-                go(left, path, all);
-                path.pop();
-            }
-        }
-    }
-    let mut all = BTreeSet::new();
-    go([per_thread; 2], &mut Vec::new(), &mut all);
-    all
-}
-
-/// What the program's structure requires of one execution's recorded steps, whatever the
-/// schedule: with the lock, each lesson thread takes it and releases it once per iteration, and
-/// the main thread once, to read the balance; without it, each lesson thread changes the balance
-/// twice per iteration (a store, or one `fetch_add`), and the main thread loads it once. A search
-/// that recorded fewer steps (a facade that records nothing, a thread not run) fails here.
-fn as_built(variant: Variant, iterations: u64, steps: &[Step]) -> Result<(), String> {
-    let count = |thread: &str, accesses: &dyn Fn(Access) -> bool| {
-        steps
-            .iter()
-            .filter(|step| step.thread == thread && accesses(step.access))
-            .count() as u64
-    };
-    for (name, _) in THREADS.iter().copied().chain([(steps::UNNAMED, 0)]) {
-        let main = name == steps::UNNAMED;
-        let (who, per) = match main {
-            true => ("the main thread".to_string(), 1),
-            false => (name.to_string(), iterations),
-        };
-        match variant {
-            Variant::Locked => {
-                let taken = count(name, &|access| access == Access::Lock);
-                let released = count(name, &|access| access == Access::Unlock);
-                if (taken, released) != (per, per) {
-                    return Err(format!(
-                        "with the lock, {who} took it {} and released it {} in this execution; \
-                         the program takes it once {}: {}",
-                        times(taken),
-                        times(released),
-                        if main {
-                            "to read the balance"
-                        } else {
-                            "per iteration"
-                        },
-                        times(per)
-                    ));
-                }
-            }
-            Variant::Unlocked if main => {
-                let loads = count(name, &|access| access == Access::Load);
-                if loads != 1 {
-                    return Err(format!(
-                        "without the lock, the main thread loaded the balance {} in this \
-                         execution; the program loads it once, to print it",
-                        times(loads)
-                    ));
-                }
-            }
-            Variant::Unlocked => {
-                let changes = count(name, &|access| {
-                    matches!(access, Access::Store | Access::FetchAdd(_))
-                });
-                if changes != 2 * per {
-                    return Err(format!(
-                        "without the lock, {who} changed the balance {} in this execution; the \
-                         program changes it twice per iteration: {}",
-                        times(changes),
-                        times(2 * per)
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn ends_at_zero(balance: i64, _: &[Step]) -> Result<(), Broken> {
-    match balance {
-        0 => Ok(()),
-        _ => Err(Broken {
-            what: format!("with the lock, this execution ended at {balance}, not 0"),
-            telling: true,
-        }),
-    }
-}
-
-/// Proof 1's invariant, checked at every lock and every release of the execution, the main
-/// thread's included: whenever the lock is free the balance is the start balance, 0 (so each
-/// thread that takes the lock finds 0, and each leaves 0 when it releases it); and no two
-/// critical sections overlap (a thread takes the lock only while no thread holds it, and only the
-/// thread that holds it reads through the guard or releases it). Then the final balance.
-fn lock_invariant_and_ends_at_zero(balance: i64, steps: &[Step]) -> Result<(), Broken> {
-    let broken = |what: String| {
-        Err(Broken {
-            what: format!("with the lock, {what}"),
-            telling: true,
-        })
-    };
-    let mut holder: Option<&str> = None;
-    for step in steps {
-        let thread = step.thread.as_str();
-        match (step.access, holder) {
-            (Access::Lock, Some(other)) => {
-                return broken(format!(
-                    "{thread} took the lock while {other} held it: two critical sections overlap"
-                ));
-            }
-            (Access::Lock, None) if step.value != 0 => {
-                return broken(format!(
-                    "{thread} took the lock and found the balance at {}, not 0: the lock was \
-                     free with the balance away from where it started",
-                    step.value
-                ));
-            }
-            (Access::Lock, None) => holder = Some(thread),
-            (Access::Read | Access::Unlock, held) if held != Some(thread) => {
-                return broken(format!(
-                    "{thread} {} the balance through a guard it did not hold ({}): two \
-                     critical sections overlap",
-                    if step.access == Access::Read {
-                        "read"
-                    } else {
-                        "released the lock on"
-                    },
-                    held.map_or("the lock was free".to_string(), |other| format!(
-                        "{other} held it"
-                    ))
-                ));
-            }
-            (Access::Unlock, _) if step.value != 0 => {
-                return broken(format!(
-                    "{thread} released the lock leaving the balance at {}, not 0: the next \
-                     thread to take it would build on a change half done",
-                    step.value
-                ));
-            }
-            (Access::Unlock, _) => holder = None,
-            _ => {}
-        }
-    }
-    ends_at_zero(balance, steps)
-}
-
-/// Every time a lesson thread takes the lock, the balance is 0: no thread sees another's deposit
-/// before its withdrawal.
-fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), Broken> {
-    let lesson: Vec<&Step> = thread_steps(steps).collect();
-    // Each time a thread took the lock and found the balance away from 0: that step, and whose
-    // change_it was half done then.
-    let found: Vec<(&Step, Vec<&str>)> = lesson
-        .iter()
-        .enumerate()
-        .filter(|(_, step)| step.access == Access::Lock && step.value != 0)
-        .map(|(at, step)| (*step, mid_change(&lesson[..at])))
-        .collect();
-    let by_another = found
-        .iter()
-        .find_map(|(step, pending)| Some((step, pending.iter().find(|t| **t != step.thread)?)));
-    match (by_another, found.first()) {
-        (Some((step, other)), _) => Err(Broken {
-            what: format!(
-                "with the lock, {} took it and found the balance at {}, not 0: {other}'s \
-                 change_it was half done while the lock was free, and {} went on from there",
-                step.thread, step.value, step.thread
-            ),
-            telling: true,
-        }),
-        (None, Some((step, pending))) => Err(Broken {
-            what: format!(
-                "with the lock, {} took it and found the balance at {}, not 0: {}",
-                step.thread,
-                step.value,
-                if pending.is_empty() {
-                    "an earlier update was lost"
-                } else {
-                    "its own change_it was half done while the lock was free, and another \
-                     thread could have taken it"
-                }
-            ),
-            telling: false,
-        }),
-        (None, None) => Ok(()),
-    }
-}
-
-/// The lesson threads whose `change_it` is half done after `steps`: each has changed the balance
-/// in an odd number of its lock sections (its `+ n` without its `- n`). With the lock around the
-/// whole `change_it`, a section makes both changes and leaves the balance as it found it: none.
-fn mid_change(steps: &[&Step]) -> Vec<&'static str> {
-    THREADS
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| {
-            let mut changes = 0;
-            let mut found = None;
-            for step in steps.iter().filter(|step| step.thread == *name) {
-                match step.access {
-                    Access::Lock => found = Some(step.value),
-                    Access::Unlock if found.is_some_and(|found| found != step.value) => {
-                        changes += 1;
-                    }
-                    _ => {}
-                }
-            }
-            changes % 2 == 1
-        })
-        .collect()
-}
-
-/// `1 time`, `2 times`.
-fn times(n: u64) -> String {
-    match n {
-        1 => "1 time".to_string(),
-        _ => format!("{n} times"),
-    }
-}
-
-fn per_thread(iterations: u64) -> String {
-    match iterations {
-        1 => "1 iteration per thread".to_string(),
-        _ => format!("{iterations} iterations per thread"),
-    }
-}
-
-fn show(balances: &BTreeSet<i64>) -> String {
-    let balances: Vec<String> = balances.iter().map(i64::to_string).collect();
-    format!("{{{}}}", balances.join(", "))
-}
+// ---------------------------------------------------------------------------------------------
+// Proof 1: with the lock, every interleaving loom explores ends at 0.
 
 /// Proof 1 for `iterations` per thread, under the default search and under a bounded search with
 /// the largest bound loom accepts. In every execution loom explores: at every lock and every
@@ -557,17 +96,12 @@ fn with_the_lock(iterations: u64) {
         per_thread(iterations)
     ));
     let searches = [default_search(), bounded_search(LARGEST_BOUND)];
-    let counter = exploration.clone();
-    let explored = final_balances(
+    let explored = explore(
         &searches,
         Variant::Locked,
         iterations,
-        move || {
-            counter.execution();
-            counter.executions()
-        },
+        &exploration,
         lock_invariant_and_ends_at_zero,
-        false,
     );
     exploration.finish();
     explored.report_searches();
@@ -608,6 +142,85 @@ fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
     with_the_lock(5);
 }
 
+/// Proof 1's invariant, checked at every lock and every release of the execution, the main
+/// thread's included: whenever the lock is free the balance is the start balance, 0 (so each
+/// thread that takes the lock finds 0, and each leaves 0 when it releases it); and no two
+/// critical sections overlap (a thread takes the lock only while no thread holds it, and only the
+/// thread that holds it releases it). Then the final balance.
+fn lock_invariant_and_ends_at_zero(balance: i64, steps: &[Step]) -> Result<(), Broken> {
+    // What broke, and the step that broke it, marked with `note` in the timeline.
+    let broken = |what: String, step: usize, note: String| {
+        Err(Broken {
+            what: format!("with the lock, {what}"),
+            telling: true,
+            mark: Some(Mark { step, note }),
+        })
+    };
+    let mut holder: Option<&str> = None;
+    for (at, step) in steps.iter().enumerate() {
+        let (thread, value) = (step.thread.as_str(), step.value);
+        match (step.access, holder) {
+            (Access::Lock, Some(other)) => {
+                return broken(
+                    format!(
+                        "{thread} took the lock while {other} held it: two critical sections \
+                         overlap"
+                    ),
+                    at,
+                    format!("takes the lock while {other} holds it"),
+                );
+            }
+            (Access::Lock, None) if value != 0 => {
+                return broken(
+                    format!(
+                        "{thread} took the lock and found the balance at {value}, not 0: the \
+                         lock was free with the balance away from where it started"
+                    ),
+                    at,
+                    format!("finds {value} with the lock free"),
+                );
+            }
+            (Access::Lock, None) => holder = Some(thread),
+            (Access::Unlock, held) if held != Some(thread) => {
+                return broken(
+                    format!(
+                        "{thread} released the lock on the balance, a lock it did not hold ({}): \
+                         two critical sections overlap",
+                        held.map_or("the lock was free".to_string(), |other| format!(
+                            "{other} held it"
+                        ))
+                    ),
+                    at,
+                    "releases a lock it does not hold".to_string(),
+                );
+            }
+            (Access::Unlock, _) if value != 0 => {
+                return broken(
+                    format!(
+                        "{thread} released the lock leaving the balance at {value}, not 0: the \
+                         next thread to take it would build on a change half done"
+                    ),
+                    at,
+                    format!("leaves {value} with the lock free"),
+                );
+            }
+            (Access::Unlock, _) => holder = None,
+            _ => {}
+        }
+    }
+    match balance {
+        0 => Ok(()),
+        _ => Err(Broken {
+            what: format!("with the lock, this execution ended at {balance}, not 0"),
+            telling: true,
+            mark: None,
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proof 2: every thread that takes the lock finds 0.
+
 /// Proof 2: with the lock, every time a thread takes it, it finds the balance at 0 (2 iterations
 /// per thread, both searches). The Python's comment says "deposit then withdraw, the result
 /// should be 0": this checks that no thread ever sees a deposit without its withdrawal, which a
@@ -624,17 +237,12 @@ fn with_the_lock_every_thread_finds_the_balance_at_zero() {
          preemption bound {LARGEST_BOUND})",
         per_thread(2)
     ));
-    let counter = exploration.clone();
-    let explored = final_balances(
+    let explored = explore(
         &[default_search(), bounded_search(LARGEST_BOUND)],
         Variant::Locked,
         2,
-        move || {
-            counter.execution();
-            counter.executions()
-        },
+        &exploration,
         finds_zero_at_every_lock,
-        true,
     );
     exploration.finish();
     explored.report_searches();
@@ -643,12 +251,99 @@ fn with_the_lock_every_thread_finds_the_balance_at_zero() {
     explored.every_order_reached();
 }
 
+/// Every time a lesson thread takes the lock, the balance is 0: no thread sees another's deposit
+/// before its withdrawal. The timeline marks the first lock taken on *another* thread's half-done
+/// change, the step that breaks the claim.
+fn finds_zero_at_every_lock(_: i64, steps: &[Step]) -> Result<(), Broken> {
+    // Each time a lesson thread took the lock and found the balance away from 0: where, that
+    // step, and whose change_it was half done then.
+    let found: Vec<(usize, &Step, Vec<&str>)> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, step)| is_lesson_thread(step))
+        .filter(|(_, step)| step.access == Access::Lock && step.value != 0)
+        .map(|(at, step)| (at, step, mid_change(&steps[..at])))
+        .collect();
+    let by_another = found.iter().find_map(|(at, step, pending)| {
+        let others: Vec<&str> = pending
+            .iter()
+            .copied()
+            .filter(|thread| *thread != step.thread)
+            .collect();
+        (!others.is_empty()).then_some((*at, *step, others))
+    });
+    match (by_another, found.first()) {
+        (Some((at, step, others)), _) => {
+            let whose: Vec<String> = others.iter().map(|other| format!("{other}'s")).collect();
+            Err(Broken {
+                what: format!(
+                    "with the lock, {} took it and found the balance at {}, not 0: {}'s \
+                     change_it was half done while the lock was free, and {} went on from there",
+                    step.thread, step.value, others[0], step.thread
+                ),
+                telling: true,
+                mark: Some(Mark {
+                    step: at,
+                    note: format!(
+                        "finds {}: {} change_it half done",
+                        step.value,
+                        whose.join(" and ")
+                    ),
+                }),
+            })
+        }
+        (None, Some((_, step, pending))) => Err(Broken {
+            what: format!(
+                "with the lock, {} took it and found the balance at {}, not 0: {}",
+                step.thread,
+                step.value,
+                if pending.is_empty() {
+                    "an earlier update was lost"
+                } else {
+                    "its own change_it was half done while the lock was free, and another \
+                     thread could have taken it"
+                }
+            ),
+            telling: false,
+            mark: None,
+        }),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The lesson threads whose `change_it` is half done after `steps`: each has changed the balance
+/// in an odd number of its lock sections (its `+ n` without its `- n`). With the lock around the
+/// whole `change_it`, a section makes both changes and leaves the balance as it found it: none.
+fn mid_change(steps: &[Step]) -> Vec<&'static str> {
+    THREADS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| {
+            let mut changes = 0;
+            let mut found = None;
+            for step in steps.iter().filter(|step| step.thread == *name) {
+                match step.access {
+                    Access::Lock => found = Some(step.value),
+                    Access::Unlock if found.is_some_and(|found| found != step.value) => {
+                        changes += 1;
+                    }
+                    _ => {}
+                }
+            }
+            changes % 2 == 1
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reachability: the threads take turns.
+
 /// Reachability, with the lock: one thread can take it between two iterations of the other
 /// (2 iterations per thread, both searches). The seed takes its lock for each `change_it`, not
 /// for the whole loop: the threads still take turns, and the lock serializes only the two lines
 /// that must not be split. This model asks loom for an execution in which Thread-2 takes the
 /// lock after Thread-1's first critical section and before its second, and one the other way
-/// round.
+/// round, and reports an order of each (one that starts with the thread taken between, if any).
 ///
 /// Fails on `lock-across-the-loop`: the guard taken once, before the `for` loop (Python: `with
 /// lock:` around the whole loop). Every execution still ends at 0, and proof 1 with 1 iteration
@@ -661,29 +356,29 @@ fn with_the_lock_a_thread_can_take_it_between_two_iterations_of_the_other() {
          search + preemption bound {LARGEST_BOUND})",
         per_thread(2)
     ));
-    let counter = exploration.clone();
-    let explored = final_balances(
+    let explored = explore(
         &[default_search(), bounded_search(LARGEST_BOUND)],
         Variant::Locked,
         2,
-        move || {
-            counter.execution();
-            counter.executions()
-        },
+        &exploration,
         lock_invariant_and_ends_at_zero,
-        false,
     );
     exploration.finish();
     explored.report_searches();
     figures::report("reachable", show(&explored.balances));
-    // Thread A's critical sections, with one of Thread B's between two of A's.
+    // An order of the critical sections with one of b's between two of a's; for the example,
+    // one that starts with a and has b's right between two of a's (a b a) comes first.
     let between = |a: &str, b: &str| {
-        explored.orders.iter().find(|order| {
-            let first = order.iter().position(|t| *t == a);
-            let last = order.iter().rposition(|t| *t == a);
-            matches!((first, last), (Some(first), Some(last))
-                if order[first..last].contains(&b))
-        })
+        explored
+            .orders
+            .iter()
+            .filter(|order| {
+                let first = order.iter().position(|t| *t == a);
+                let last = order.iter().rposition(|t| *t == a);
+                matches!((first, last), (Some(first), Some(last))
+                    if order[first..last].contains(&b))
+            })
+            .min_by_key(|order| (order[0] != a, !order.windows(3).any(|w| w == [a, b, a])))
     };
     let [(one, _), (two, _)] = THREADS;
     for (a, b) in [(one, two), (two, one)] {
@@ -701,12 +396,7 @@ fn with_the_lock_a_thread_can_take_it_between_two_iterations_of_the_other() {
                  (the balance still ends at 0, but the lock is held across more than one \
                  change_it, and the threads no longer take turns)\n\n\
                  counterexample: the orders of the critical sections loom reached:\n{}",
-                explored
-                    .orders
-                    .iter()
-                    .map(|order| format!("  {}", order.join(" ")))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                explored.orders_list()
             ),
         }
     }
@@ -714,48 +404,30 @@ fn with_the_lock_a_thread_can_take_it_between_two_iterations_of_the_other() {
     explored.every_order_reached();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Contrast: without the lock, an update can be lost.
+
 /// Contrast, and the timeline: without the lock, loom's default search finds an interleaving
 /// that ends away from 0 (1 iteration per thread). The steps of each execution are recorded as it
 /// runs; the lost update with the fewest thread switches is reported as `timeline`.
 ///
 /// Fails on `fetch-add`: `unlocked::change_it` doing each line in one atomic step
-/// (`fetch_add(n)` then `fetch_sub(n)`), so that no update can be lost. Its failure shows the
-/// schedule of one of those executions, each line one indivisible step.
+/// (`fetch_add(n)` then `fetch_sub(n)`), so that no update can be lost. Its failure shows one of
+/// those executions, each line one indivisible step.
 #[test]
 fn without_the_lock_an_update_can_be_lost() {
     let exploration = Exploration::start(
         "contrast: without the lock, some interleaving ends away from 0 (1 iteration per thread; default search)",
     );
-    // (final balance, steps) of every execution: std Mutex, invisible to loom, locked only after
-    // the loom threads are joined.
-    let runs: Arc<Mutex<Vec<Run>>> = Arc::default();
-    let collected = Arc::clone(&runs);
-    let counter = exploration.clone();
-    let (name, search) = default_search();
-    let search_name = name.clone();
-    search.check(move || {
-        let execution = {
-            counter.execution();
-            counter.executions()
-        };
-        steps::record();
-        let result = experiment(Variant::Unlocked, 0, 1);
-        let steps = steps::take();
-        let balance = result.unwrap_or_else(|failures| {
-            panic!(
-                "a thread failed: {failures:?}\n\n{}",
-                schedule(execution, &search_name, &steps, None, false)
-            )
-        });
-        collected.lock().unwrap().push((balance, steps));
-    });
+    let search = default_search();
+    let name = search.0.clone();
+    let runs = every_run(search, &exploration, || experiment(Variant::Unlocked, 0, 1));
     exploration.finish();
-    let runs = runs.lock().unwrap();
-    let balances: BTreeSet<i64> = runs.iter().map(|(balance, _)| *balance).collect();
-    figures::report("reachable", show(&balances));
-    if balances == BTreeSet::from([0]) {
-        // The counterexample to "an update can be lost": the execution with the most switches,
-        // in which, still, nothing was lost.
+    let explored = Explored::of_runs(&name, &runs, Variant::Unlocked, 1);
+    figures::report("reachable", show(&explored.balances));
+    if explored.balances == BTreeSet::from([0]) {
+        // No execution to show the claim: every one is a counterexample to it. Shown, as an
+        // example, the one with the most switches, in which, still, nothing was lost.
         let (number, (balance, steps)) = runs
             .iter()
             .enumerate()
@@ -767,36 +439,19 @@ fn without_the_lock_an_update_can_be_lost() {
             "no lost update found: all {} executions ended at 0\n\n{}",
             runs.len(),
             schedule(
-                number as u64 + 1,
-                "default search",
+                &format!(
+                    "counterexample: no execution lost an update; an execution, the one with the \
+                     most thread switches, execution {} ({name})",
+                    number + 1
+                ),
                 steps,
                 Some(*balance),
-                false
+                None
             )
         );
     }
-    // What the program's structure requires of every execution (see `as_built`), and every order
-    // of the two threads' changes reached.
-    for (number, (balance, steps)) in runs.iter().enumerate() {
-        if let Err(what) = as_built(Variant::Unlocked, 1, steps) {
-            panic!(
-                "{what}\n\n{}",
-                schedule(number as u64 + 1, &name, steps, Some(*balance), false)
-            );
-        }
-    }
-    Explored {
-        balances: balances.clone(),
-        orders: runs
-            .iter()
-            .map(|(_, steps)| order(Variant::Unlocked, steps))
-            .collect(),
-        misbuilt: None,
-        searches: Vec::new(),
-        variant: Variant::Unlocked,
-        iterations: 1,
-    }
-    .every_order_reached();
+    explored.every_execution_as_built();
+    explored.every_order_reached();
 
     // Loom orders stores by vector clocks, not in one total order (it does not model SeqCst fully,
     // loom issue #180): two stores by threads that have not seen each other are unordered, and a
@@ -821,87 +476,23 @@ fn without_the_lock_an_update_can_be_lost() {
         .filter(|(balance, _)| *balance != 0)
         .min_by_key(|(_, steps)| figures::switches(thread_steps(steps).map(|step| &step.thread)))
         .expect("a lost update in timeline order");
-    figures::report("timeline", timeline(&fewest.1, Some(fewest.0), false));
+    figures::report("timeline", timeline(&fewest.1, Some(fewest.0), None));
     // The same execution, the same rows, for the picture `cargo xtask prove` draws of it.
     figures::report(figures::SCHEDULE, drawn(&fewest.1, fewest.0));
 }
 
-/// One execution: its final balance and its steps.
-type Run = (i64, Vec<Step>);
+// ---------------------------------------------------------------------------------------------
+// Proof 3: exactly which balances the race can produce.
 
-/// Every final balance of the two threads' read and write steps in every sequentially consistent
-/// interleaving, by brute force, independently of the lesson code: each thread runs
-/// `read; write read + n; read; write read - n` per iteration, straight from the Python's two
-/// lines. Returns the balances, the number of interleavings enumerated, and for each balance the
-/// first interleaving found that ends there (its steps, as the facade would record them).
-fn oracle(iterations: u64) -> (BTreeSet<i64>, u64, BTreeMap<i64, Vec<Step>>) {
-    struct Search {
-        steps: u64,
-        path: Vec<Step>,
-        witnesses: BTreeMap<i64, Vec<Step>>,
-        interleavings: u64,
-    }
-    fn go(search: &mut Search, done: [u64; 2], read: [i64; 2], balance: i64) {
-        if done == [search.steps; 2] {
-            search
-                .witnesses
-                .entry(balance)
-                .or_insert_with(|| search.path.clone());
-            search.interleavings += 1;
-            return;
-        }
-        for thread in 0..2 {
-            if done[thread] == search.steps {
-                continue;
-            }
-            let (mut done, mut read, mut balance) = (done, read, balance);
-            let (name, n) = THREADS[thread];
-            let access = match done[thread] % 4 {
-                // balance = balance + n: read, then write
-                0 => {
-                    read[thread] = balance;
-                    Access::Load
-                }
-                1 => {
-                    balance = read[thread] + n;
-                    Access::Store
-                }
-                // balance = balance - n: read, then write
-                2 => {
-                    read[thread] = balance;
-                    Access::Load
-                }
-                _ => {
-                    balance = read[thread] - n;
-                    Access::Store
-                }
-            };
-            done[thread] += 1;
-            search.path.push(Step {
-                thread: name.to_string(),
-                access,
-                value: balance,
-            });
-            go(search, done, read, balance);
-            search.path.pop();
-        }
-    }
-    let mut search = Search {
-        steps: 4 * iterations,
-        path: Vec::new(),
-        witnesses: BTreeMap::new(),
-        interleavings: 0,
-    };
-    go(&mut search, [0, 0], [0, 0], 0);
-    let balances = search.witnesses.keys().copied().collect();
-    (balances, search.interleavings, search.witnesses)
-}
+/// The bound proof 3 pins for the unlocked models: the smallest that reaches every outcome of the
+/// oracle with 2 iterations per thread (bound 2 misses 8 of the 23; proof 3 reports which).
+const PINNED_BOUND: usize = 3;
 
 /// Proof 3 for `iterations` per thread: the pinned search reaches exactly the oracle's balances;
 /// `compare` is another search, run only to report what it misses (reported under the figure
 /// `<key>-search`). Both searches count in the model's `executions`; each one's own count is
 /// reported with what it reached.
-fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
+fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, support::Search)) {
     let (key, described, search) = compare;
     let (expected, interleavings, witnesses) = oracle(iterations);
     let exploration = Exploration::start(&format!(
@@ -909,11 +500,6 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
          {PINNED_BOUND}, then {described} to report what it misses)",
         per_thread(iterations)
     ));
-    let counter = exploration.clone();
-    let count = move || {
-        counter.execution();
-        counter.executions()
-    };
     // Whatever a search misses, it must never invent a balance no interleaving gives: checked in
     // each execution, so the one that does is shown.
     let possible = expected.clone();
@@ -924,33 +510,31 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
                 "without the lock, this execution ended at {balance}, which no interleaving gives"
             ),
             telling: true,
+            mark: None,
         }),
     };
-    let reachable = final_balances(
-        &[bounded_search(PINNED_BOUND)],
+    let pinned = [bounded_search(PINNED_BOUND)];
+    let explored = explore(
+        &pinned,
         Variant::Unlocked,
         iterations,
-        count.clone(),
+        &exploration,
         interleaving_gives.clone(),
-        false,
     );
-    let pinned = exploration.executions();
-    let compared = final_balances(
+    let pinned_executions = exploration.executions();
+    let compared = explore(
         &[search],
         Variant::Unlocked,
         iterations,
-        count,
+        &exploration,
         interleaving_gives,
-        false,
     );
     compared.every_execution_as_built();
-    let seen = compared.balances;
-    let compared = exploration.executions() - pinned;
+    let compared_executions = exploration.executions() - pinned_executions;
     exploration.finish();
-    let explored = reachable;
-    let reachable = explored.balances.clone();
+    let (reachable, seen) = (&explored.balances, &compared.balances);
 
-    figures::report("reachable", show(&reachable));
+    figures::report("reachable", show(reachable));
     figures::report(
         "oracle",
         format!(
@@ -962,33 +546,33 @@ fn without_the_lock_exactly(iterations: u64, compare: (&str, &str, Search)) {
     figures::report(
         &format!("bound-{PINNED_BOUND}-search"),
         format!(
-            "{pinned} executions, {} of {} balances",
+            "{pinned_executions} executions, {} of {} balances",
             reachable.len(),
             expected.len()
         ),
     );
-    let missed: BTreeSet<i64> = expected.difference(&seen).copied().collect();
+    let missed: BTreeSet<i64> = expected.difference(seen).copied().collect();
     figures::report(
         &format!("{key}-search"),
         format!(
-            "{compared} executions, {} of {} balances, missed {}",
+            "{compared_executions} executions, {} of {} balances, missed {}",
             seen.len(),
             expected.len(),
             show(&missed)
         ),
     );
     // A balance some interleaving gives and loom never reached: the oracle's interleaving for it.
-    if let Some(balance) = expected.difference(&reachable).next() {
+    if let Some(balance) = expected.difference(reachable).next() {
         panic!(
             "without the lock, loom (preemption bound {PINNED_BOUND}) reached {}, not all of the \
              oracle's {}: no execution ended at {balance}\n\n\
              counterexample: the oracle's interleaving that ends at {balance}, step by step:\n{}",
-            show(&reachable),
+            show(reachable),
             show(&expected),
-            timeline(&witnesses[balance], Some(*balance), false)
+            timeline(&witnesses[balance], Some(*balance), None)
         );
     }
-    assert_eq!(reachable, expected);
+    assert_eq!(*reachable, expected);
     explored.every_execution_as_built();
     // Reported, not required: a preemption bound leaves out the orders of the changes that need
     // more switches than it allows (with 2 iterations, bound 3 reaches 44 of the 70), and still
@@ -1019,6 +603,9 @@ fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_2_iterations(
     without_the_lock_exactly(2, ("bound-2", "preemption bound 2", bounded_search(2)));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Not proofs of the lesson: a comparison of loom's searches, and a check of the facade.
+
 /// Not a proof: a comparison, kept so that the chapter's figure for it is regenerated with the
 /// proofs. The lesson's `unlocked::run_thread`, 1 iteration per thread, but each named thread
 /// first waits at a start gate (a loom `Mutex` and `Condvar`) until both have arrived, then runs.
@@ -1027,27 +614,22 @@ fn without_the_lock_the_reachable_balances_are_exactly_the_oracles_2_iterations(
 /// the oracle. Only a search that invents a balance no interleaving gives makes it fail.
 #[test]
 fn comparison_default_search_behind_a_start_gate() {
-    use lock_balance::sync::AtomicI64;
+    use lock_balance::sync::{AtomicI64, Ordering::SeqCst};
     use lock_balance::unlocked;
-    use loom::sync::{Arc as LoomArc, Condvar as LoomCondvar, Mutex as LoomMutex};
+    use loom::sync::{Arc, Condvar, Mutex};
 
     let exploration = Exploration::start(
         "comparison, not a proof: without the lock, both threads behind a start gate (loom Mutex \
          and Condvar; 1 iteration per thread; default search)",
     );
-    let seen = Arc::new(Mutex::new(BTreeSet::new()));
-    let collected = Arc::clone(&seen);
-    let counter = exploration.clone();
-    let runs: Arc<Mutex<Vec<Run>>> = Arc::default();
-    let record_run = Arc::clone(&runs);
-    default_search().1.check(move || {
-        counter.execution();
-        steps::record();
-        let balance = LoomArc::new(AtomicI64::new(0));
-        let gate = LoomArc::new((LoomMutex::new(0), LoomCondvar::new()));
+    let search = default_search();
+    let name = search.0.clone();
+    let runs = every_run(search, &exploration, || {
+        let balance = Arc::new(AtomicI64::new(0));
+        let gate = Arc::new((Mutex::new(0), Condvar::new()));
         let mut threads = Vec::new();
         for (name, n) in THREADS {
-            let (balance, gate) = (LoomArc::clone(&balance), LoomArc::clone(&gate));
+            let (balance, gate) = (Arc::clone(&balance), Arc::clone(&gate));
             let thread = loom::thread::Builder::new()
                 .name(name.to_string())
                 .spawn(move || {
@@ -1067,33 +649,13 @@ fn comparison_default_search_behind_a_start_gate() {
         for thread in threads {
             thread.join().unwrap();
         }
-        // Read before taking the std lock: no loom operation while it is held.
-        let balance = balance.load(SeqCst);
-        let steps = steps::take();
-        collected.lock().unwrap().insert(balance);
-        record_run.lock().unwrap().push((balance, steps));
+        Ok(balance.load(SeqCst))
     });
     exploration.finish();
-    // Not a proof, but it must still have run what it is built to: every thread's changes, in
-    // every execution, and every order of them.
-    let runs = runs.lock().unwrap();
-    for (number, (balance, steps)) in runs.iter().enumerate() {
-        if let Err(what) = as_built(Variant::Unlocked, 1, steps) {
-            panic!(
-                "{what}\n\n{}",
-                schedule(
-                    number as u64 + 1,
-                    "default search",
-                    steps,
-                    Some(*balance),
-                    false
-                )
-            );
-        }
-    }
+    let explored = Explored::of_runs(&name, &runs, Variant::Unlocked, 1);
     let (expected, _, _) = oracle(1);
-    let seen = seen.lock().unwrap();
-    let missed: BTreeSet<i64> = expected.difference(&seen).copied().collect();
+    let seen = &explored.balances;
+    let missed: BTreeSet<i64> = expected.difference(seen).copied().collect();
     figures::report(
         "reachable",
         format!(
@@ -1103,19 +665,16 @@ fn comparison_default_search_behind_a_start_gate() {
             show(&missed)
         ),
     );
-    assert!(seen.is_subset(&expected), "saw {}", show(&seen));
-    Explored {
-        balances: seen.clone(),
-        orders: runs
-            .iter()
-            .map(|(_, steps)| order(Variant::Unlocked, steps))
-            .collect(),
-        misbuilt: None,
-        searches: Vec::new(),
-        variant: Variant::Unlocked,
-        iterations: 1,
-    }
-    .every_order_reached();
+    assert!(
+        seen.is_subset(&expected),
+        "behind a start gate, loom reached {}, which is not within the oracle's {}",
+        show(seen),
+        show(&expected)
+    );
+    // Not a proof, but it must still have run what it is built to: every thread's changes, in
+    // every execution, and every order of them.
+    explored.every_execution_as_built();
+    explored.every_order_reached();
 }
 
 /// Not a proof of the lesson: a check of the facade the proofs read, for the part of it the

@@ -1,17 +1,16 @@
 //! How a failing lock-balance model shows what it found: the execution's steps as a two-column
-//! timeline (the balance after each step, the overwritten update called out, the first lock
-//! taken on another thread's half-done change marked), the same rows as a picture for
-//! `cargo xtask prove`, and what a model needs to choose which failing execution to show.
+//! timeline (the balance after each step, the overwritten update called out, the step that breaks
+//! the model's claim marked), the same rows as a picture for `cargo xtask prove`, and which
+//! failing execution to show ([`Chooser`]).
 //!
 //! A module of `tests/proofs.rs` (a `mod.rs` in a folder, so that cargo does not take it for a
 //! test of its own).
 
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
 use lock_balance::THREADS;
 use lock_balance::sync::steps::{Access, Step};
-
-use super::mid_change;
 
 /// What went wrong in a failing execution, in words. `telling` when it shows the failure at its
 /// plainest (for proof 2: a thread that builds on *another* thread's half-done change, not only on
@@ -19,6 +18,14 @@ use super::mid_change;
 pub(crate) struct Broken {
     pub(crate) what: String,
     pub(crate) telling: bool,
+    /// The step that breaks the claim, marked in the timeline.
+    pub(crate) mark: Option<Mark>,
+}
+
+/// A note on one step of a timeline: `step` is its index in the execution's steps.
+pub(crate) struct Mark {
+    pub(crate) step: usize,
+    pub(crate) note: String,
 }
 
 /// How many more executions a failing model runs, after its first failing execution, for a
@@ -40,26 +47,103 @@ pub(crate) fn out_of_order() -> String {
     )
 }
 
-/// The counterexample block every failing model prints (xtask looks for its first line).
-/// With `half_done`, a thread that takes the lock and finds a change half done (its own or
-/// another's) is called out too (proof 2's property).
+/// Chooses, as a search runs, which failing execution the model shows: the first that both reads
+/// as one timeline ([`reads_latest`]) and is telling ([`Broken`]) at once; otherwise the best one
+/// found up to [`LOOK_FURTHER`] executions after the first failure, reading as a timeline first.
+/// Shared by the executions of a model's searches (a std `Mutex`, invisible to loom, never held
+/// across a loom operation).
+#[derive(Clone, Default)]
+pub(crate) struct Chooser {
+    held: Arc<Mutex<Option<Held>>>,
+}
+
+/// The best failing execution so far: how good it is, the number of the first failing execution,
+/// and its message.
+struct Held {
+    quality: Quality,
+    first: u64,
+    message: String,
+}
+
+/// How well a failing execution shows the failure; the fields in order of importance.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Quality {
+    reads_as_timeline: bool,
+    telling: bool,
+}
+
+impl Chooser {
+    /// A failing execution: ends the search (panics with its counterexample) if it is as good as
+    /// one can be, or if the search has looked [`LOOK_FURTHER`] executions past the first failure
+    /// (with the best one held then); otherwise holds it if it is the best so far.
+    pub(crate) fn failed(
+        &self,
+        execution: u64,
+        search: &str,
+        steps: &[Step],
+        balance: i64,
+        broken: Broken,
+    ) {
+        let quality = Quality {
+            reads_as_timeline: reads_latest(steps),
+            telling: broken.telling,
+        };
+        let mut message = format!(
+            "{}\n\n{}",
+            broken.what,
+            schedule(
+                &format!("counterexample: execution {execution} ({search})"),
+                steps,
+                Some(balance),
+                broken.mark.as_ref()
+            )
+        );
+        if !quality.reads_as_timeline {
+            message.push_str(&out_of_order());
+        }
+        if quality.reads_as_timeline && quality.telling {
+            panic!("{message}");
+        }
+        let mut held = self.held.lock().unwrap();
+        let first = held.as_ref().map_or(execution, |held| held.first);
+        if held.as_ref().is_none_or(|held| quality > held.quality) {
+            *held = Some(Held {
+                quality,
+                first,
+                message,
+            });
+        }
+        if execution - first >= LOOK_FURTHER {
+            panic!("{}", held.take().expect("just held").message);
+        }
+    }
+
+    /// After a search: shows the failing execution held, if any.
+    pub(crate) fn after_search(&self) {
+        if let Some(held) = self.held.lock().unwrap().take() {
+            panic!("{}", held.message);
+        }
+    }
+}
+
+/// The block every failing model prints under its message: `heading` (xtask looks for
+/// `counterexample:` in it), then the steps as a timeline.
 pub(crate) fn schedule(
-    execution: u64,
-    search: &str,
+    heading: &str,
     steps: &[Step],
     final_balance: Option<i64>,
-    half_done: bool,
+    mark: Option<&Mark>,
 ) -> String {
     format!(
-        "counterexample: execution {execution} ({search}), step by step:\n{}",
-        timeline(steps, final_balance, half_done)
+        "{heading}, step by step:\n{}",
+        timeline(steps, final_balance, mark)
     )
 }
 
 /// A column per thread, the balance after each step, and the lost updates called out; the final
 /// balance last, when the execution got that far.
-pub(crate) fn timeline(steps: &[Step], final_balance: Option<i64>, half_done: bool) -> String {
-    let rows = rows(steps, half_done);
+pub(crate) fn timeline(steps: &[Step], final_balance: Option<i64>, mark: Option<&Mark>) -> String {
+    let rows = rows(steps, mark);
     // 20 columns fit every step of the passing models; a longer step widens both columns.
     let width = rows
         .iter()
@@ -98,41 +182,42 @@ pub(crate) fn timeline(steps: &[Step], final_balance: Option<i64>, half_done: bo
     out
 }
 
-/// The rows of the two lesson threads' steps: a load or a store is one row; everything a thread
-/// did while holding the lock (take it, read, release it) is one row, `lock: found -> left`.
-pub(crate) fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
-    let steps: Vec<&Step> = thread_steps(steps).collect();
+/// The rows of the two lesson threads' steps: a load or a store is one row; a critical section
+/// (the thread takes the lock, then releases it) is one row, `lock, found -> left, unlock`.
+pub(crate) fn rows(steps: &[Step], mark: Option<&Mark>) -> Vec<Row> {
+    // Each lesson thread's step, with its index in `steps` (what a `Mark` names).
+    let steps: Vec<(usize, &Step)> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, step)| is_lesson_thread(step))
+        .collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut balance = 0;
     // What each thread last read, and on which row: the value its next write is computed from.
     let mut last_read: [Option<(i64, usize)>; THREADS.len()] = [None; THREADS.len()];
-    // Proof 2's claim breaks where a thread takes the lock and builds on *another* thread's
-    // half-done change: that first row is marked, not every row that finds the balance off 0.
-    let mut marked = false;
     let mut i = 0;
     while i < steps.len() {
-        let step = steps[i];
+        let (first, step) = steps[i];
         let column = THREADS
             .iter()
             .position(|(name, _)| *name == step.thread)
             .expect("a lesson thread");
         let n = THREADS[column].1;
         let row = rows.len() + 1;
-        let (text, note) = match step.access {
-            // (A read or a release outside a lock section cannot happen: read as a load.)
-            Access::Load | Access::Read | Access::Unlock => {
+        let (text, mut notes) = match step.access {
+            // (A release outside a lock section cannot happen: read as a load.)
+            Access::Load | Access::Unlock => {
                 last_read[column] = Some((step.value, row));
-                (format!("reads {}", step.value), String::new())
+                (format!("reads {}", step.value), Vec::new())
             }
             Access::Store => {
                 let (read, _) = last_read[column].unwrap_or((0, 0));
-                let note = if balance == read {
-                    String::new()
-                } else {
-                    format!("overwrites {balance}: an update is lost")
-                };
+                let mut notes = Vec::new();
+                if balance != read {
+                    notes.push(format!("overwrites {balance}: an update is lost"));
+                }
                 balance = step.value;
-                (format!("writes {}", sum(read, step.value)), note)
+                (format!("writes {}", sum(read, step.value)), notes)
             }
             Access::FetchAdd(change) => {
                 balance = step.value + change;
@@ -143,43 +228,27 @@ pub(crate) fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                         change.abs(),
                         sum(step.value, balance)
                     ),
-                    String::new(),
+                    Vec::new(),
                 )
             }
             Access::Lock => {
                 // The whole critical section: this thread's steps up to its release.
                 let found = step.value;
-                let mut read = false;
                 let mut left = found;
-                while i + 1 < steps.len() && steps[i + 1].thread == step.thread {
+                while i + 1 < steps.len() && steps[i + 1].1.thread == step.thread {
                     i += 1;
-                    match steps[i].access {
-                        Access::Read => read = true,
-                        Access::Unlock => {
-                            left = steps[i].value;
-                            break;
-                        }
-                        _ => {}
+                    if steps[i].1.access == Access::Unlock {
+                        left = steps[i].1.value;
+                        break;
                     }
                 }
                 let mut notes = Vec::new();
-                let pending: Vec<&str> = mid_change(&steps[..i])
-                    .into_iter()
-                    .filter(|thread| *thread != step.thread)
-                    .collect();
-                if half_done && !marked && !pending.is_empty() {
-                    marked = true;
-                    let whose: Vec<String> =
-                        pending.iter().map(|thread| format!("{thread}'s")).collect();
-                    let whose = whose.join(" and ");
-                    notes.push(format!("finds {found}: {whose} change_it half done"));
-                }
                 if ![found, found + n, found - n].contains(&left) {
                     let stale = last_read[column]
                         .filter(|(value, _)| [value + n, value - n].contains(&left));
                     notes.push(match stale {
                         Some((value, at)) => format!(
-                            "overwrites {found} with {}, from the {value} read at step {at}: an \
+                            "overwrites {found} with {}, from the {value} found at step {at}: an \
                              update is lost",
                             sum(value, left)
                         ),
@@ -187,20 +256,21 @@ pub(crate) fn rows(steps: &[Step], half_done: bool) -> Vec<Row> {
                     });
                 }
                 balance = left;
-                let text = if read && left == found {
-                    last_read[column] = Some((found, row));
-                    format!("lock, reads {found}, unlock")
-                } else {
-                    format!("lock, {found} -> {left}, unlock")
-                };
-                (text, notes.join("; "))
+                // Taking the lock, the thread saw `found`: what a later section may build on.
+                last_read[column] = Some((found, row));
+                (format!("lock, {found} -> {left}, unlock"), notes)
             }
         };
+        // The marked step, if it is one of this row's.
+        let last = steps[i].0;
+        if let Some(mark) = mark.filter(|mark| (first..=last).contains(&mark.step)) {
+            notes.insert(0, mark.note.clone());
+        }
         rows.push(Row {
             column,
             text,
             balance,
-            note,
+            note: notes.join("; "),
         });
         i += 1;
     }
@@ -232,7 +302,7 @@ pub(crate) fn drawn(steps: &[Step], final_balance: i64) -> figures::Schedule {
             .map(|(name, n)| format!("{name} (n={n})"))
             .collect(),
         beside: "balance".to_string(),
-        steps: rows(steps, false)
+        steps: rows(steps, None)
             .into_iter()
             .map(|row| figures::ScheduleStep {
                 lane: row.column,
@@ -247,9 +317,12 @@ pub(crate) fn drawn(steps: &[Step], final_balance: i64) -> figures::Schedule {
 
 /// The steps of the two lesson threads (the main thread's final read left out).
 pub(crate) fn thread_steps(steps: &[Step]) -> impl Iterator<Item = &Step> {
-    steps
-        .iter()
-        .filter(|step| THREADS.iter().any(|(name, _)| *name == step.thread))
+    steps.iter().filter(|step| is_lesson_thread(step))
+}
+
+/// Is it a step of Thread-1 or Thread-2 (not of the main thread)?
+pub(crate) fn is_lesson_thread(step: &Step) -> bool {
+    THREADS.iter().any(|(name, _)| *name == step.thread)
 }
 
 /// Does every step that reads, the main thread's final one included, see the value left by the
@@ -257,7 +330,7 @@ pub(crate) fn thread_steps(steps: &[Step]) -> impl Iterator<Item = &Step> {
 pub(crate) fn reads_latest(steps: &[Step]) -> bool {
     let mut balance = 0;
     steps.iter().all(|step| match step.access {
-        Access::Load | Access::Lock | Access::Read => step.value == balance,
+        Access::Load | Access::Lock => step.value == balance,
         Access::FetchAdd(n) => {
             let found = step.value == balance;
             balance += n;
