@@ -219,17 +219,22 @@ pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
 /// runs the models its entry names there, and shows what they found. `Err` when it was not
 /// caught as the catalogue says.
 pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
-    println!("{}: {}", mistake.id(), mistake.what);
+    // Within 80 columns where the words allow: the title and the why are wrapped here.
+    let title = format!("{}: {}", mistake.id(), mistake.what);
+    println!("{}", crate::prove::wrap(&title, 80).join("\n    "));
     if !mistake.python.is_empty() {
         println!("\nIn Python:\n    {}", mistake.python.join("\n    "));
     }
     if !mistake.why.is_empty() {
-        println!("\n{}", mistake.why.join("\n"));
+        println!(
+            "\n{}",
+            crate::prove::wrap(&mistake.why.join(" "), 80).join("\n")
+        );
     }
     println!(
-        "\nThe change ({}), made in a copy of the workspace under {}:\n",
-        ws.show(&mistake.patch),
-        ws.show(&scratch_root(ws))
+        "\nThe change, made in a copy of the workspace under {}\n({}):\n",
+        ws.show(&scratch_root(ws)),
+        ws.show(&mistake.patch)
     );
     let text = fs::read_to_string(&mistake.patch).map_err(|e| e.to_string())?;
     // From `--- a/<file>` on: the header was shown above, and git's own lines say nothing here.
@@ -237,12 +242,12 @@ pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
         println!("    {line}");
     }
     println!(
-        "\nNow the proofs that must catch it run there: each should say FAILED, and here that is \
-         the point.\n"
+        "\nNow the proofs that must catch it run there: each should say FAILED, and here\n\
+         that is the point.\n"
     );
     checked(ws, mistake, true)?;
     println!(
-        "Make it in your own files, and fix it by hand: cargo xtask break {} --apply",
+        "Make it in your own files, and fix it by hand:\n    cargo xtask break {} --apply",
         mistake.id()
     );
     Ok(())
@@ -271,17 +276,18 @@ fn checked(ws: &Workspace, mistake: &Mistake, verbose: bool) -> Result {
             problems.join("\n  ")
         ));
     }
-    let mut verdict = format!(
-        "caught. {} failed with a counterexample, as it must: here a failing proof is the point",
-        mistake.caught_by.join(" and ")
+    // A line per model: the names are long, and the verdict stays within 80 columns.
+    println!(
+        "\nbreak: caught. Failed with a counterexample, as they must (here a failing proof\n\
+         is the point):\n    {}",
+        mistake.caught_by.join("\n    ")
     );
     if !mistake.not_caught_by.is_empty() {
-        verdict.push_str(&format!(
-            "; {} passed, as the entry requires",
-            mistake.not_caught_by.join(" and ")
-        ));
+        println!(
+            "Passed, as the entry requires:\n    {}",
+            mistake.not_caught_by.join("\n    ")
+        );
     }
-    println!("\nbreak: {verdict}");
     Ok(())
 }
 

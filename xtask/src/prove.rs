@@ -188,23 +188,13 @@ pub fn run(
                 rows.push(row);
                 continue;
             }
-            let explored = match row.figure(figures::EXECUTIONS).as_deref() {
-                Some("1") => "1 execution".to_string(),
-                Some(n) => format!("{n} executions"),
-                // A failing model stops at its counterexample, before it reports its figures.
-                None if !row.passed => "stopped at its failure".to_string(),
-                None => "no figures".to_string(),
-            };
-            let seconds = row
-                .figure(figures::SECONDS)
-                .map(|seconds| format!(", {seconds} s"))
-                .unwrap_or_default();
-            eprintln!(
-                "{:>10}  {}::{}  ({explored}{seconds})",
-                row.verdict(),
-                row.lesson,
-                row.model,
-            );
+            // Within 80 columns: the figures go on a line of their own when the name is long.
+            let name = format!("{:>10}  {}::{}", row.verdict(), row.lesson, row.model);
+            let figures = format!("({})", explored(&row));
+            match name.len() + 2 + figures.len() <= 80 {
+                true => eprintln!("{name}  {figures}"),
+                false => eprintln!("{name}\n{:12}{figures}", ""),
+            }
             rows.push(row);
         }
     }
@@ -412,60 +402,50 @@ fn wait_with_progress(child: &mut Child, name: Option<&str>) -> Result<ExitStatu
     }
 }
 
-/// The table, in the column order. A long property wraps onto lines of its own, so the
-/// numbers stay in columns a terminal can show.
+/// The table: per lesson, a record per model, within 80 columns: the verdict and the model's
+/// name on one line, then its property, wrapped, and what it explored, under the name.
 fn print_table(text: &mut String, rows: &[Row]) {
-    const PROPERTY_WIDTH: usize = 48;
-    let header = [
-        "lesson",
-        "model",
-        "property",
-        "executions",
-        "seconds",
-        "verdict",
-    ];
-    let cells: Vec<[String; 6]> = rows
+    let indent = rows
         .iter()
-        .map(|row| {
-            [
-                row.lesson.clone(),
-                row.model.clone(),
-                row.figure(figures::PROPERTY).unwrap_or_default(),
-                // A failing model stops before it reports them: "-", not "?", as nothing is unknown.
-                row.figure(figures::EXECUTIONS).unwrap_or("-".into()),
-                row.figure(figures::SECONDS).unwrap_or("-".into()),
-                row.verdict().to_string(),
-            ]
-        })
-        .collect();
-    let width = |column: usize| {
-        let widest = cells.iter().map(|c| c[column].chars().count());
-        widest.chain([header[column].len()]).max().unwrap_or(0)
-    };
-    let [w0, w1, _, w3, w4, _] = [0, 1, 2, 3, 4, 5].map(width);
-    let w2 = PROPERTY_WIDTH;
-    let line = |[lesson, model, property, executions, seconds, verdict]: [&str; 6]| {
-        let line = format!(
-            "{lesson:<w0$}  {model:<w1$}  {property:<w2$}  {executions:>w3$}  {seconds:>w4$}  {verdict}"
-        );
-        format!("{}\n", line.trim_end())
-    };
-    text.push('\n');
-    text.push_str(&line(header));
-    for [lesson, model, property, executions, seconds, verdict] in &cells {
-        let wrapped = wrap(property, PROPERTY_WIDTH);
-        let (first, rest) = wrapped
-            .split_first()
-            .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
-        text.push_str(&line([lesson, model, first, executions, seconds, verdict]));
-        for more in rest {
-            text.push_str(&line(["", "", more, "", "", ""]));
+        .map(|row| row.verdict().len())
+        .max()
+        .unwrap_or(0)
+        + 4;
+    let mut lesson = "";
+    for row in rows {
+        if row.lesson != lesson {
+            lesson = &row.lesson;
+            text.push_str(&format!("\n{lesson}\n"));
+        }
+        text.push_str(&format!(
+            "  {:<w$}{}\n",
+            row.verdict(),
+            row.model,
+            w = indent - 2
+        ));
+        let property = row.figure(figures::PROPERTY).unwrap_or_default();
+        for line in wrap(&property, 80 - indent).iter().chain([&explored(row)]) {
+            text.push_str(&format!("{:indent$}{line}\n", ""));
         }
     }
 }
 
+/// `6 executions, 0.01 s`; a failing model stops at its counterexample, before it reports them.
+fn explored(row: &Row) -> String {
+    let executions = match row.figure(figures::EXECUTIONS).as_deref() {
+        Some("1") => "1 execution".to_string(),
+        Some(n) => format!("{n} executions"),
+        None if !row.passed => "stopped at its failure".to_string(),
+        None => "no figures".to_string(),
+    };
+    match row.figure(figures::SECONDS) {
+        Some(seconds) => format!("{executions}, {seconds} s"),
+        None => executions,
+    }
+}
+
 /// Greedy word wrap; a word longer than `width` gets a line of its own.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match lines.last_mut() {
@@ -497,8 +477,13 @@ fn print_notes(text: &mut String, rows: &[Row]) {
         }
         for key in keys {
             let value = row.figure(key).unwrap_or_default();
-            // A figure of several lines starts on a line of its own.
-            let colon = if value.contains('\n') { ":\n" } else { ": " };
+            // A figure of several lines, or too long to follow its name within 80 columns,
+            // starts on a line of its own.
+            let name = row.lesson.len() + 2 + row.model.len() + 1 + key.len() + 2;
+            let colon = match value.contains('\n') || name + value.len() > 80 {
+                true => ":\n",
+                false => ": ",
+            };
             text.push_str(&format!(
                 "\n{}::{} {key}{colon}{value}\n",
                 row.lesson, row.model
@@ -575,8 +560,8 @@ mod tests {
                 .unwrap_or_else(|| panic!("`{needle}` missing from:\n{text}"))
         };
         let order = [
-            at("lesson  model"),
-            at("  FAILED\n"),
+            at("\nl\n  FAILED  proof_a\n"),
+            at("          stopped at its failure\n"),
             at("==> l::proof_a FAILED\nended at 5"),
             at("counterexample: execution 19, step by step:\n   1  reads 0"),
             at("prove: 1 model run, 0 passed, 1 failed"),
