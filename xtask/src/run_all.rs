@@ -58,6 +58,7 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
         &|words| crate::mistakes::block(ws, words).map(Some),
         bless,
     )?);
+    stale.extend(crate::bench::sync_page(ws, bless)?);
     for message in &stale {
         println!("\n{message}");
     }
