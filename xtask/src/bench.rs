@@ -79,14 +79,13 @@ pub fn bench(ws: &Workspace, python: bool, write_docs: bool) -> Result {
         println!("\n{}", comparison.render());
     }
     if let (true, Some((table, run)), Some(comparison)) = (write_docs, &measured, &comparison) {
-        let first = &table.rows[0].leaf;
         let record = |words: &[&str]| {
             Ok(match words {
                 ["run"] => Some(run.clone()),
                 ["table"] => Some(table.render()),
                 ["python"] => Some(comparison.render()),
-                ["samples"] => Some(first.samples.to_string()),
-                ["calls"] => Some((first.iters / first.samples.max(1)).to_string()),
+                ["samples"] => Some(table.samples.to_string()),
+                ["calls"] => Some(table.calls.to_string()),
                 _ => None,
             })
         };
@@ -396,23 +395,15 @@ fn parse_duration(text: &str) -> Result<f64> {
     Ok(value * scale)
 }
 
-/// One row: a strategy at a thread count.
-#[derive(Clone, Debug, PartialEq)]
-struct Row {
-    threads: usize,
-    /// Divan's name for it, and the table's.
-    strategy: &'static str,
-    label: &'static str,
-    leaf: Leaf,
-    /// Median over the floor's median at the same thread count.
-    ratio: f64,
-}
-
-/// The rows, by thread count then strategy; and the machine's core count.
+/// The table's rows (a strategy at a thread count, by thread count then strategy), each one's
+/// cells as written under [`TABLE_HEADER`]; the machine's core count; divan's samples per row and
+/// calls per sample.
 #[derive(Debug)]
 struct Table {
-    rows: Vec<Row>,
+    rows: Vec<[String; 7]>,
     cores: usize,
+    samples: u64,
+    calls: u64,
 }
 
 impl Table {
@@ -459,44 +450,38 @@ impl Table {
                 })
             };
             let floor = leaf_of(FLOOR)?.median;
-            for (strategy, &(name, label)) in STRATEGIES.iter().enumerate() {
-                let leaf = leaf_of(strategy)?.clone();
-                let ratio = leaf.median / floor;
-                rows.push(Row {
-                    threads,
-                    strategy: name,
-                    label,
-                    leaf,
-                    ratio,
-                });
+            for (strategy, &(_, label)) in STRATEGIES.iter().enumerate() {
+                let leaf = leaf_of(strategy)?;
+                rows.push([
+                    match threads == cores {
+                        true => format!("{threads} (every core)"),
+                        false => threads.to_string(),
+                    },
+                    label.to_string(),
+                    nanos(leaf.median),
+                    nanos(leaf.fastest),
+                    nanos(leaf.slowest),
+                    leaf.samples.to_string(),
+                    match strategy == FLOOR {
+                        true => "1× (the floor)".to_string(),
+                        false => times(leaf.median / floor),
+                    },
+                ]);
             }
         }
-        Ok(Table { rows, cores })
+        let first = found.values().next().expect("1 thread was run");
+        Ok(Table {
+            rows,
+            cores,
+            samples: first.samples,
+            calls: first.iters / first.samples.max(1),
+        })
     }
 
     /// A Markdown table, its columns padded so it reads as well in a terminal.
     fn render(&self) -> String {
-        let header = TABLE_HEADER;
-        let mut cells = vec![header.map(String::from)];
-        for row in &self.rows {
-            cells.push([
-                if row.threads == self.cores {
-                    format!("{} (every core)", row.threads)
-                } else {
-                    row.threads.to_string()
-                },
-                row.label.to_string(),
-                nanos(row.leaf.median),
-                nanos(row.leaf.fastest),
-                nanos(row.leaf.slowest),
-                row.leaf.samples.to_string(),
-                if row.strategy == STRATEGIES[FLOOR].0 {
-                    "1× (the floor)".to_string()
-                } else {
-                    times(row.ratio)
-                },
-            ]);
-        }
+        let mut cells = vec![TABLE_HEADER.map(String::from)];
+        cells.extend(self.rows.iter().cloned());
         let widths: [usize; 7] = std::array::from_fn(|i| {
             cells
                 .iter()
@@ -806,26 +791,24 @@ lock_cost               fastest       │ slowest       │ median        │ me
     #[test]
     fn the_table_has_every_strategy_at_every_thread_count_with_its_ratio_to_the_floor() {
         let table = Table::from_leaves(&parse_divan(CAPTURED).unwrap(), 2).unwrap();
-        let order: Vec<String> = (table.rows.iter())
-            .map(|row| format!("{} {}", row.threads, row.strategy))
+        let order: Vec<(&str, &str)> = (table.rows.iter())
+            .map(|row| (row[0].as_str(), row[1].as_str()))
             .collect();
-        let strategies = "mutex, atomic_fetch_add, racy_load_store, per_thread";
-        let expected = format!(
-            "1 {}, 2 {}",
-            strategies.replace(", ", ", 1 "),
-            strategies.replace(", ", ", 2 ")
+        let labels = STRATEGIES.map(|(_, label)| label);
+        let expected: Vec<(&str, &str)> = (labels.iter().map(|label| ("1", *label)))
+            .chain(labels.iter().map(|label| ("2 (every core)", *label)))
+            .collect();
+        assert_eq!(order, expected);
+        assert_eq!(
+            table.rows[4][6], "88×",
+            "mutex at 2 threads: 20.89 / 0.237 = 88.1"
         );
-        assert_eq!(order.join(", "), expected);
-        assert_eq!(table.rows[4].ratio, 20.89 / 0.237, "mutex at 2 threads");
-        assert_eq!(table.rows[3].ratio, 1.0, "per_thread at 1 thread");
+        assert_eq!(table.rows[3][6], "1× (the floor)", "per_thread at 1 thread");
+        assert_eq!((table.samples, table.calls), (100, 2_000_000));
 
         let rendered = table.render();
         assert!(rendered.contains("| 2 (every core) | Mutex"), "{rendered}");
         assert!(rendered.contains(" 20.9 |"), "{rendered}");
-        assert!(
-            rendered.contains(" 88× |"),
-            "20.89 / 0.237 = 88.1: {rendered}"
-        );
         assert!(rendered.contains("the same as 2 threads"), "{rendered}");
     }
 
