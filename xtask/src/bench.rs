@@ -148,28 +148,26 @@ fn quote(page: &str, bars: &[Bar], words: &[&str]) -> Result<Option<String>> {
             let share = row("racy_load_store", "2")?.median / row("mutex", "2")?.median;
             format!("{:.0}", share * 100.0)
         }
-        ["ms", language] => python_median(page, language)?.0.to_string(),
-        ["python-ratio"] => {
-            times(python_median(page, "Python")?.1 / python_median(page, "Rust")?.1)
-        }
+        ["ms", language] => python_median(page, language)?.to_string(),
+        // As the comparison writes it (from the runs, not from the rounded medians).
+        ["python-ratio"] => (page.lines())
+            .find_map(|line| line.strip_prefix("- Python took ")?.split_once(" as long"))
+            .ok_or("no `- Python took` line in the comparison")?
+            .0
+            .to_string(),
         _ => return Err(format!("no figure `bench {}`", words.join(" "))),
     };
     Ok(Some(figure))
 }
 
-/// The median of the lesson's runs in `language` (`Rust`, `Python`) as the page's comparison with
-/// Python writes it (`- Rust (...): median 6.67 ms (...)`), and its value.
-fn python_median<'a>(page: &'a str, language: &str) -> Result<(&'a str, f64)> {
-    let median = page
-        .lines()
+/// The median of the lesson's runs in `language` (`Rust`, `Python`), as the page's comparison with
+/// Python writes it: `- Rust (...): median 6.67 ms (...)`.
+fn python_median<'a>(page: &'a str, language: &str) -> Result<&'a str> {
+    (page.lines())
         .filter(|line| line.starts_with(&format!("- {language} ")))
         .find_map(|line| line.split_once("): median ")?.1.split_once(" ms"))
-        .ok_or_else(|| format!("no median of the {language} runs in the comparison"))?
-        .0;
-    let value = median
-        .parse()
-        .map_err(|_| format!("the {language} median `{median}` is not a number"))?;
-    Ok((median, value))
+        .map(|(median, _)| median)
+        .ok_or_else(|| format!("no median of the {language} runs in the comparison"))
 }
 
 /// The rows of the table the page's `bench table` block holds.
