@@ -4,6 +4,12 @@
 //! The numbers are divan's own: xtask runs `cargo bench -p lock-balance --bench lock_cost`, shows
 //! its output as it comes, and reads the table divan prints (divan has no machine-readable output;
 //! the reader below refuses any line it does not understand rather than guess).
+//!
+//! docs/performance.md is prose, edited as prose, around generated blocks `bench <what>` (the
+//! syntax is xtask/src/docs.rs's). The [`RECORD`] blocks are the run itself, which only
+//! `--write-docs` writes: the machine, the table, the comparison with Python. Every other figure
+//! on the page, and its chart, is read out of that record by [`sync_page`], which `cargo xtask
+//! run-all` runs: a figure edited by hand, or a table edited without them, is stale there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -13,12 +19,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::pictures;
+use crate::docs;
+use crate::pictures::{self, Bar};
 use crate::workspace::{Result, Workspace};
 
-/// The columns of the table `bench` prints and writes to docs/performance.md, which the chart
-/// (xtask/src/pictures.rs) reads back.
-pub const TABLE_HEADER: [&str; 7] = [
+/// The columns of the table `bench` prints and writes to docs/performance.md.
+const TABLE_HEADER: [&str; 7] = [
     "threads",
     "strategy",
     "median ns/call",
@@ -30,8 +36,11 @@ pub const TABLE_HEADER: [&str; 7] = [
 
 /// The benchmark target: `crates/lock-balance/benches/lock_cost.rs`.
 const BENCH: &str = "lock_cost";
-/// The generated chapter.
+/// The page.
 const DOC: &str = "docs/performance.md";
+/// The page's blocks that hold the run: the machine, the table, the comparison with Python, and
+/// divan's samples per row and calls per sample.
+const RECORD: [&str; 5] = ["run", "table", "python", "samples", "calls"];
 /// The Python original, kept beside the lesson.
 const PYTHON_SCRIPT: &str = "crates/lock-balance/lock_balance.py";
 /// Timed runs of each program in the Python comparison (odd, so the median is one real run).
@@ -51,9 +60,15 @@ const STRATEGIES: [(&str, &str); 4] = [
 const FLOOR: usize = 3;
 
 /// Runs the benchmark and prints its table; with `python`, only the Python comparison instead;
-/// with `write_docs` (which clap keeps apart from `python`), both, and rewrites docs/performance.md.
+/// with `write_docs` (which clap keeps apart from `python`), both, and rewrites the figures of
+/// docs/performance.md.
 pub fn bench(ws: &Workspace, python: bool, write_docs: bool) -> Result {
     let started = Instant::now();
+    if write_docs && version_of("python3", &ws.root).is_none() {
+        return Err(format!(
+            "--write-docs needs python3 on the PATH: {DOC} compares the lesson with its Python original"
+        ));
+    }
     let measured = if python { None } else { Some(measure(ws)?) };
     let comparison = if python || write_docs {
         python_comparison(ws)?
@@ -63,21 +78,139 @@ pub fn bench(ws: &Workspace, python: bool, write_docs: bool) -> Result {
     if let Some(comparison) = &comparison {
         println!("\n{}", comparison.render());
     }
-    if let (true, Some((table, run))) = (write_docs, &measured) {
-        fs::write(
-            ws.root.join(DOC),
-            render_doc(run, table, comparison.as_ref()),
-        )
-        .map_err(|e| format!("cannot write {DOC}: {e}"))?;
-        println!("\nwrote {DOC}");
-        // The chart, drawn from the table just written: the same figures, as the page shows them.
-        pictures::sync_chart(ws, true)?;
+    if let (true, Some((table, run)), Some(comparison)) = (write_docs, &measured, &comparison) {
+        let record = |words: &[&str]| {
+            Ok(match words {
+                ["run"] => Some(run.clone()),
+                ["table"] => Some(table.render()),
+                ["python"] => Some(comparison.render()),
+                ["samples"] => Some(table.samples.to_string()),
+                ["calls"] => Some(table.calls.to_string()),
+                _ => None,
+            })
+        };
+        docs::sync(ws, "bench", "", &record, true)?;
+        sync_page(ws, true)?;
+        println!("\nwrote the figures of {DOC}");
     }
     eprintln!(
         "\ncargo xtask bench: done in {:.0} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Checks (or, with `bless`, rewrites) what docs/performance.md reads out of its record of a run:
+/// the figures its prose quotes and its chart. Returns one message per stale block or picture.
+pub fn sync_page(ws: &Workspace, bless: bool) -> Result<Vec<String>> {
+    let page =
+        fs::read_to_string(ws.root.join(DOC)).map_err(|e| format!("cannot read {DOC}: {e}"))?;
+    let missing = RECORD
+        .iter()
+        .find(|name| !page.contains(&format!("<!-- generated: bench {name} -->")));
+    if let Some(name) = missing {
+        return Err(format!("{DOC} has no `bench {name}` block"));
+    }
+    if !page.contains(&format!("](pictures/{})", pictures::CHART)) {
+        return Err(format!("{DOC} does not show pictures/{}", pictures::CHART));
+    }
+    let bars = parse_table(&page).map_err(|e| format!("{DOC}: {e}"))?;
+    let fill = |words: &[&str]| quote(&page, &bars, words);
+    let mut stale = docs::sync(ws, "bench", "", &fill, bless)?;
+    let source = format!("the table in {DOC}");
+    let drawn = pictures::chart_svg(&bars, &source);
+    if let Some(message) = pictures::check(ws, pictures::CHART, &drawn, bless)? {
+        stale.push(format!("{message}: {source} is drawn otherwise"));
+    }
+    Ok(stale)
+}
+
+/// A figure the page quotes, read out of its table (`bars`) and its comparison with Python;
+/// `None` for a block of the record itself.
+fn quote(page: &str, bars: &[Bar], words: &[&str]) -> Result<Option<String>> {
+    let row = |strategy: &str, threads: &str| {
+        let label = STRATEGIES
+            .iter()
+            .find(|(name, _)| *name == strategy)
+            .map(|s| s.1);
+        bars.iter()
+            .find(|bar| {
+                Some(bar.strategy.as_str()) == label
+                    && bar.threads.split(' ').next() == Some(threads)
+            })
+            .ok_or_else(|| format!("the table has no row for {strategy} at {threads} threads"))
+    };
+    let figure = match words {
+        [name] if RECORD.contains(name) => return Ok(None),
+        ["ns", strategy, threads] => row(strategy, threads)?.median_as_written.clone(),
+        ["lesson-ms"] => nanos(100_000.0 * row("mutex", "2")?.median / 1e6),
+        ["racy-share"] => {
+            let share = row("racy_load_store", "2")?.median / row("mutex", "2")?.median;
+            format!("{:.0}", share * 100.0)
+        }
+        ["ms", language] => python_median(page, language)?.to_string(),
+        // As the comparison writes it (from the runs, not from the rounded medians).
+        ["python-ratio"] => (page.lines())
+            .find_map(|line| line.strip_prefix("- Python took ")?.split_once(" as long"))
+            .ok_or("no `- Python took` line in the comparison")?
+            .0
+            .to_string(),
+        _ => return Err(format!("no figure `bench {}`", words.join(" "))),
+    };
+    Ok(Some(figure))
+}
+
+/// The median of the lesson's runs in `language` (`Rust`, `Python`), as the page's comparison with
+/// Python writes it: `- Rust (...): median 6.67 ms (...)`.
+fn python_median<'a>(page: &'a str, language: &str) -> Result<&'a str> {
+    (page.lines())
+        .filter(|line| line.starts_with(&format!("- {language} ")))
+        .find_map(|line| line.split_once("): median ")?.1.split_once(" ms"))
+        .map(|(median, _)| median)
+        .ok_or_else(|| format!("no median of the {language} runs in the comparison"))
+}
+
+/// The rows of the table the page's `bench table` block holds.
+fn parse_table(page: &str) -> Result<Vec<Bar>> {
+    let mut lines = page
+        .lines()
+        .skip_while(|line| !line.starts_with("| threads"));
+    let header = lines.next().ok_or("no table")?;
+    let columns: Vec<&str> = cells(header);
+    if columns != TABLE_HEADER {
+        return Err(format!(
+            "the table's columns are {columns:?}, not {TABLE_HEADER:?}"
+        ));
+    }
+    let mut bars = Vec::new();
+    for line in lines.skip(1).take_while(|line| line.starts_with('|')) {
+        let [threads, strategy, median, min, max, _samples, ratio] = cells(line)[..] else {
+            return Err(format!("cannot read the table row {line:?}"));
+        };
+        let number = |cell: &str| {
+            cell.parse::<f64>()
+                .map_err(|_| format!("not a number: {cell:?} in {line:?}"))
+        };
+        // The fastest and slowest sample are not drawn, but must be figures too.
+        number(min)?;
+        number(max)?;
+        bars.push(Bar {
+            threads: threads.to_string(),
+            strategy: strategy.to_string(),
+            median: number(median)?,
+            median_as_written: median.to_string(),
+            ratio: ratio.to_string(),
+        });
+    }
+    if bars.is_empty() {
+        return Err("the table has no rows".to_string());
+    }
+    Ok(bars)
+}
+
+fn cells(line: &str) -> Vec<&str> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(str::trim).collect()
 }
 
 /// Builds the benchmark, runs it, prints its table; returns the table and, for the page, the
@@ -107,8 +240,10 @@ fn measure(ws: &Workspace) -> Result<(Table, String)> {
     let rustc = version_of("rustc", &ws.root).unwrap_or_else(|| "rustc (unknown version)".into());
     let lock = fs::read_to_string(ws.root.join("Cargo.lock")).unwrap_or_default();
     let divan = divan_version(&lock).unwrap_or("0.1 (exact version not in Cargo.lock)");
+    let date = first_line(Command::new("date").args(["-u", "+%Y-%m-%d"]))
+        .unwrap_or_else(|| "a date `date` could not tell".into());
     let run = format!(
-        "The run: {cpu}, {cores} cores available, compiled by {rustc}, measured by divan {divan}; the page's last commit dates it.
+        "The run: {cpu}, {cores} cores available, compiled by {rustc}, measured by divan {divan}, on {date} (UTC).
 The benchmark ran for {seconds:.0} s.
 The load average (1, 5 and 15 minutes) was {load_before} when it started and {load_after} when it ended: a load near or above the number of cores means other programs were competing for the same cores.",
         cores = table.cores,
@@ -258,23 +393,15 @@ fn parse_duration(text: &str) -> Result<f64> {
     Ok(value * scale)
 }
 
-/// One row: a strategy at a thread count.
-#[derive(Clone, Debug, PartialEq)]
-struct Row {
-    threads: usize,
-    /// Divan's name for it, and the table's.
-    strategy: &'static str,
-    label: &'static str,
-    leaf: Leaf,
-    /// Median over the floor's median at the same thread count.
-    ratio: f64,
-}
-
-/// The rows, by thread count then strategy; and the machine's core count.
+/// The table's rows (a strategy at a thread count, by thread count then strategy), each one's
+/// cells as written under [`TABLE_HEADER`]; the machine's core count; divan's samples per row and
+/// calls per sample.
 #[derive(Debug)]
 struct Table {
-    rows: Vec<Row>,
+    rows: Vec<[String; 7]>,
     cores: usize,
+    samples: u64,
+    calls: u64,
 }
 
 impl Table {
@@ -321,51 +448,38 @@ impl Table {
                 })
             };
             let floor = leaf_of(FLOOR)?.median;
-            for (strategy, &(name, label)) in STRATEGIES.iter().enumerate() {
-                let leaf = leaf_of(strategy)?.clone();
-                let ratio = leaf.median / floor;
-                rows.push(Row {
-                    threads,
-                    strategy: name,
-                    label,
-                    leaf,
-                    ratio,
-                });
+            for (strategy, &(_, label)) in STRATEGIES.iter().enumerate() {
+                let leaf = leaf_of(strategy)?;
+                rows.push([
+                    match threads == cores {
+                        true => format!("{threads} (every core)"),
+                        false => threads.to_string(),
+                    },
+                    label.to_string(),
+                    nanos(leaf.median),
+                    nanos(leaf.fastest),
+                    nanos(leaf.slowest),
+                    leaf.samples.to_string(),
+                    match strategy == FLOOR {
+                        true => "1× (the floor)".to_string(),
+                        false => times(leaf.median / floor),
+                    },
+                ]);
             }
         }
-        Ok(Table { rows, cores })
-    }
-
-    fn row(&self, strategy: &str, threads: usize) -> &Row {
-        self.rows
-            .iter()
-            .find(|row| row.strategy == strategy && row.threads == threads)
-            .expect("from_leaves checked every strategy at 1 and 2 threads")
+        let first = found.values().next().expect("1 thread was run");
+        Ok(Table {
+            rows,
+            cores,
+            samples: first.samples,
+            calls: first.iters / first.samples.max(1),
+        })
     }
 
     /// A Markdown table, its columns padded so it reads as well in a terminal.
     fn render(&self) -> String {
-        let header = TABLE_HEADER;
-        let mut cells = vec![header.map(String::from)];
-        for row in &self.rows {
-            cells.push([
-                if row.threads == self.cores {
-                    format!("{} (every core)", row.threads)
-                } else {
-                    row.threads.to_string()
-                },
-                row.label.to_string(),
-                nanos(row.leaf.median),
-                nanos(row.leaf.fastest),
-                nanos(row.leaf.slowest),
-                row.leaf.samples.to_string(),
-                if row.strategy == STRATEGIES[FLOOR].0 {
-                    "1× (the floor)".to_string()
-                } else {
-                    times(row.ratio)
-                },
-            ]);
-        }
+        let mut cells = vec![TABLE_HEADER.map(String::from)];
+        cells.extend(self.rows.iter().cloned());
         let widths: [usize; 7] = std::array::from_fn(|i| {
             cells
                 .iter()
@@ -556,11 +670,12 @@ fn available_cores() -> usize {
 
 /// `program --version`'s first line, run in `dir`; `None` if it cannot be run or fails.
 fn version_of(program: &str, dir: &Path) -> Option<String> {
-    let output = Command::new(program)
-        .arg("--version")
-        .current_dir(dir)
-        .output()
-        .ok()?;
+    first_line(Command::new(program).arg("--version").current_dir(dir))
+}
+
+/// The first line `command` prints; `None` if it cannot be run or fails.
+fn first_line(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
     Some(text.lines().next()?.trim().to_string()).filter(|_| output.status.success())
 }
@@ -584,141 +699,6 @@ fn divan_version(cargo_lock: &str) -> Option<&str> {
     package
         .lines()
         .find_map(|line| line.strip_prefix("version = \"")?.strip_suffix('"'))
-}
-
-/// docs/performance.md. The text is fixed; only the figures come from the run, and every one of
-/// them is read out of the table or the comparison. One sentence per line, so that a regenerated
-/// page differs from the last one only where a figure did.
-fn render_doc(run: &str, table: &Table, comparison: Option<&Comparison>) -> String {
-    let first = &table.rows[0].leaf;
-    let at = |strategy: &str, threads: usize| table.row(strategy, threads).leaf.median;
-    let (m1, m2) = (at("mutex", 1), at("mutex", 2));
-    let (a1, a2) = (at("atomic_fetch_add", 1), at("atomic_fetch_add", 2));
-    let (r1, r2) = (at("racy_load_store", 1), at("racy_load_store", 2));
-    let (f1, f2) = (at("per_thread", 1), at("per_thread", 2));
-    let mut doc = format!(
-        "<!-- Generated by `cargo xtask bench --write-docs`: never edit by hand, rerun it. -->
-
-# What the lock costs
-
-This page is generated by `cargo xtask bench --write-docs` from one real run, and never edited by hand: rerun it to regenerate it (on your machine, your numbers will differ).
-`cargo xtask bench` alone prints the same table without touching this file.
-
-{run}
-
-## What is measured
-
-One call is the lock lesson's `change_it` on a shared balance: add `n`, then subtract it.
-Each strategy runs it on one balance shared by all its threads (except the last, which shares nothing), at 1 thread, 2 threads and every available core ([`crates/lock-balance/benches/lock_cost.rs`](../crates/lock-balance/benches/lock_cost.rs)):
-
-1. **Mutex**: the lesson as written, the balance in a `Mutex<i64>`; each call is one iteration of the lesson's own `locked::run_thread` (lock, `change_it`, unlock).
-2. **Atomic**: an `AtomicI64` changed with `fetch_add(n)` then `fetch_sub(n)`, each one indivisible read-modify-write: correct, and no lock.
-3. **Racy load, then store**: the lesson's own `unlocked::change_it`.
-   **Its result is wrong**: with two threads it loses updates (see the [lock-balance chapter](lock-balance.md)).
-   It is here only for its cost.
-4. **Per-thread (nothing shared)**: each thread changes its own balance (a thread-local) through the lesson's `locked::change_it`.
-   This is the floor the others are held against.
-   Per-thread totals would be added up once, at `join`; the benchmark leaves that merge out and checks no total (divan owns the threads, so there is no `join` to merge at), and a merge is one addition per thread, not per call, so it would not change the cost per call.
-
-A figure is nanoseconds per call as one thread sees it, waiting for the other threads included: divan times each thread's samples separately ({samples} samples per row, all threads' together, of {calls} calls each; the median, fastest and slowest sample).
-When there are no more threads than cores, the threads can all run at the same time, so while one thread makes a call the others make theirs on the same balance; with more threads than cores, they take turns.
-Figures with more than one thread vary more from run to run than those with one: they depend on where the operating system (and, on a virtual machine, the hypervisor) runs the threads at that moment.
-The last column is the median over the per-thread median at the same thread count.
-
-## The numbers
-
-![A bar chart of the table below, on a log scale: for 1 thread and for every thread count measured, how many nanoseconds one call takes with each strategy, the Mutex, the atomic, the racy load and store, and the per-thread balance, whose bar is the floor, marked with a dashed line](pictures/{chart})
-
-{table}
-
-## Why divan
-
-The benchmark wants an established harness behind `cargo bench`, not a hand-made timer.
-Criterion is the best known, but its current release (0.8.2) declares `rust-version = \"1.86\"`, and this workspace promises 1.85; divan 0.1 declares 1.80.
-Above all, divan has a `threads` option made for this question: it runs the same benchmark on N threads started together and reports each thread's time per call, which is what contention on a lock or an atomic looks like.
-It also builds on the `clap` this workspace already uses.
-Its one gap: it prints a table for people and nothing for programs, so `cargo xtask bench` reads that table and refuses any line it does not understand (`xtask/src/bench.rs`, tested on a captured run).
-
-## The lesson against Python
-
-",
-        samples = first.samples,
-        calls = first.iters / first.samples.max(1),
-        table = table.render(),
-        chart = pictures::CHART,
-    );
-    match comparison {
-        Some(comparison) => {
-            let _ = writeln!(
-                doc,
-                "`cargo xtask bench --python` runs the lesson's release binary and the Python original ([`{PYTHON_SCRIPT}`](../{PYTHON_SCRIPT}), the tutorial's program unchanged): the same two threads, 100 000 locked calls each.
-One untimed run of each first, then the timed ones.
-
-{}",
-                comparison.render()
-            );
-        }
-        None => doc.push_str(
-            "`python3` was not on the PATH when this page was generated, so the comparison with the Python original (`cargo xtask bench --python`) was skipped.\n",
-        ),
-    }
-    let _ = write!(
-        doc,
-        "
-## Reading the numbers
-
-These are one machine's figures from one run; the figures quoted below are copied from the table above, and the advice around them holds whatever they are.
-
-The floor is as cheap as a call can be: a load, an add and a subtract (each with its overflow check) and a store, in memory no other thread touches, a cycle or two of a current processor.
-So a ratio in the last column says how many of these cheapest calls fit in the time of one call on the shared balance, not how much slower a program gets: a program whose calls do real work between two changes would see far smaller ratios.
-
-**The lock is fine** when its cost is small next to the work done while holding it and between two calls.
-Here one call under the lesson's lock took {m1} ns with one thread and {m2} ns with 2 threads on one balance; at {m2} ns, the lesson's 100 000 locked calls per thread take about {lesson_ms} ms.
-A lock costs most when threads want it at the same time: each waits for the other, and the lock's memory moves from core to core.
-
-**Reach for an atomic** when the shared state is one number and each change is one read-modify-write: `fetch_add` says exactly that, cannot be poisoned, and never leaves a thread waiting for one that was descheduled holding a lock.
-Here it took {a1} ns with one thread and {a2} ns with 2 threads.
-An atomic is not free either: every thread that changes it needs its memory, which moves from core to core as the lock's does.
-And an atomic makes one step indivisible, not two: as soon as a rule spans two steps or two values (check the balance, then withdraw; move money between two accounts), take the lock.
-
-**Leaving the lock out** is no option: the racy version's balance ends wrong.
-It took {r1} ns with one thread and {r2} ns with 2 threads ({racy_share:.0} % of the lock's time).
-On x86-64 it does not even leave out the locked instructions: each `SeqCst` store compiles to `xchg`, which the processor always executes as a locked instruction, so the racy call makes as many locked operations (its two stores) as `fetch_add` plus `fetch_sub`; an uncontended `Mutex` makes two as well (on Linux, a `lock cmpxchg` to take it and an `xchg` to release it).
-
-**Do not share at all** when each thread can keep its own total and the totals can be combined once at the end (return each thread's total from its closure and add them up after `join`).
-The per-thread balance took {f1} ns with one thread and {f2} ns with 2 threads: with nothing shared, no thread ever waits for another.
-",
-        m1 = nanos(m1),
-        m2 = nanos(m2),
-        lesson_ms = nanos(100_000.0 * m2 / 1e6),
-        a1 = nanos(a1),
-        a2 = nanos(a2),
-        r1 = nanos(r1),
-        r2 = nanos(r2),
-        racy_share = r2 / m2 * 100.0,
-        f1 = nanos(f1),
-        f2 = nanos(f2),
-    );
-    if let Some(comparison) = comparison {
-        let (rust, python) = (median(&comparison.rust), median(&comparison.python));
-        let _ = write!(
-            doc,
-            "
-**Against Python**, on the machine named at the top, the whole lesson (two threads, 100 000 locked calls each, start-up included) took {} ms in Rust and {} ms in Python: {} as long.
-On another machine the ratio can be quite different: it is one run's, not the program's.
-Both print 0; the lock is what makes that certain in each.
-",
-            millis(rust),
-            millis(python),
-            times(python / rust),
-        );
-    }
-    // Where the book goes on from here (docs/SUMMARY.md puts the appendices next).
-    doc.push_str(
-        "\n---\n\n**Next:** [Appendix A, thread-basics, deeper](deeper/thread-basics.md): the appendices, one per
-chapter, hold what a chapter links to but does not need.\n",
-    );
-    doc
 }
 
 #[cfg(test)]
@@ -809,27 +789,24 @@ lock_cost               fastest       │ slowest       │ median        │ me
     #[test]
     fn the_table_has_every_strategy_at_every_thread_count_with_its_ratio_to_the_floor() {
         let table = Table::from_leaves(&parse_divan(CAPTURED).unwrap(), 2).unwrap();
-        let order: Vec<String> = (table.rows.iter())
-            .map(|row| format!("{} {}", row.threads, row.strategy))
+        let order: Vec<(&str, &str)> = (table.rows.iter())
+            .map(|row| (row[0].as_str(), row[1].as_str()))
             .collect();
-        let strategies = "mutex, atomic_fetch_add, racy_load_store, per_thread";
-        let expected = format!(
-            "1 {}, 2 {}",
-            strategies.replace(", ", ", 1 "),
-            strategies.replace(", ", ", 2 ")
+        let labels = STRATEGIES.map(|(_, label)| label);
+        let expected: Vec<(&str, &str)> = (labels.iter().map(|label| ("1", *label)))
+            .chain(labels.iter().map(|label| ("2 (every core)", *label)))
+            .collect();
+        assert_eq!(order, expected);
+        assert_eq!(
+            table.rows[4][6], "88×",
+            "mutex at 2 threads: 20.89 / 0.237 = 88.1"
         );
-        assert_eq!(order.join(", "), expected);
-        let mutex_2 = table.row("mutex", 2);
-        assert_eq!(mutex_2.ratio, 20.89 / 0.237);
-        assert_eq!(table.row("per_thread", 1).ratio, 1.0);
+        assert_eq!(table.rows[3][6], "1× (the floor)", "per_thread at 1 thread");
+        assert_eq!((table.samples, table.calls), (100, 2_000_000));
 
         let rendered = table.render();
         assert!(rendered.contains("| 2 (every core) | Mutex"), "{rendered}");
         assert!(rendered.contains(" 20.9 |"), "{rendered}");
-        assert!(
-            rendered.contains(" 88× |"),
-            "20.89 / 0.237 = 88.1: {rendered}"
-        );
         assert!(rendered.contains("the same as 2 threads"), "{rendered}");
     }
 
@@ -876,57 +853,68 @@ lock_cost               fastest       │ slowest       │ median        │ me
         );
     }
 
-    const RUN: &str = "The run: (described here).";
-
-    #[test]
-    fn the_page_quotes_the_table() {
+    /// The record of the captured run, as `--write-docs` writes it, in a page.
+    fn page() -> String {
         let table = Table::from_leaves(&parse_divan(CAPTURED).unwrap(), 2).unwrap();
         let comparison = Comparison {
             python_version: "Python 3.11.7".into(),
             rust: vec![0.007, 0.006, 0.008],
             python: vec![0.117, 0.113, 0.149],
         };
-        let page = render_doc(RUN, &table, Some(&comparison));
-        for line in [
-            "\n\nThe run: (described here).\n\n## What is measured\n\n",
-            "divan times each thread's samples separately (100 samples per row, all threads' together, of 2000000 calls each;",
-            "| 2 (every core) | Mutex (the lesson's `locked`)                   |           20.9 |",
-            "Here one call under the lesson's lock took 10.7 ns with one thread and 20.9 ns with 2 threads on one balance; at 20.9 ns, the lesson's 100 000 locked calls per thread take about 2.09 ms.",
-            "Here it took 9.22 ns with one thread and 17.4 ns with 2 threads.",
-            "It took 9.39 ns with one thread and 17.3 ns with 2 threads (83 % of the lock's time).",
-            "The per-thread balance took 0.239 ns with one thread and 0.237 ns with 2 threads:",
-            "took 7.00 ms in Rust and 117 ms in Python: 17× as long.",
-        ] {
-            assert!(page.contains(line), "missing {line:?} in:\n{page}");
-        }
-        let without_python = render_doc(RUN, &table, None);
-        assert!(without_python.contains("`python3` was not on the PATH"));
-        assert!(!without_python.contains("**Against Python**"));
+        format!("intro\n\n{}\n\n{}\n", table.render(), comparison.render())
     }
 
     #[test]
-    fn only_the_figures_change_with_the_numbers() {
-        // The advice is fixed text: no sentence may turn on which number is larger.
-        let normal = Table::from_leaves(&parse_divan(CAPTURED).unwrap(), 2).unwrap();
-        let mut leaves = parse_divan(CAPTURED).unwrap();
-        for leaf in &mut leaves {
-            leaf.median = match (leaf.path[2].as_str(), leaf.path[3].as_str()) {
-                // Every comparison the other way round: racy dearest, the lock cheapest with
-                // 2 threads (cheaper than with 1), the floor 15 times dearer with 2 threads.
-                ("racy_load_store", "t=2") => 100.0,
-                ("mutex", "t=2") => 4.0,
-                ("per_thread", "t=2") => 3.5,
-                _ => leaf.median * 3.0,
-            };
-        }
-        let upside_down = Table::from_leaves(&leaves, 2).unwrap();
-        let text = |table: &Table| -> String {
-            render_doc(RUN, table, None)
-                .chars()
-                .filter(|c| !c.is_ascii_digit() && !".:- ".contains(*c))
-                .collect()
+    fn the_table_written_is_the_table_read() {
+        let bars = parse_table(&page()).unwrap();
+        assert_eq!(bars.len(), 8);
+        assert_eq!(
+            bars[6],
+            Bar {
+                threads: "2 (every core)".into(),
+                strategy: STRATEGIES[2].1.into(),
+                median: 17.3,
+                median_as_written: "17.3".into(),
+                ratio: "73×".into(),
+            }
+        );
+        assert!(parse_table("no table here").is_err());
+        let no_number = page().replace(" 17.3 |", " x |");
+        assert!(
+            parse_table(&no_number)
+                .unwrap_err()
+                .contains("not a number")
+        );
+        let moved = page().replacen(" min ", " mean ", 1);
+        assert!(parse_table(&moved).unwrap_err().contains("columns"));
+    }
+
+    #[test]
+    fn the_prose_quotes_the_record() {
+        let page = page();
+        let bars = parse_table(&page).unwrap();
+        let quote = |words: &str| {
+            let words: Vec<&str> = words.split(' ').collect();
+            quote(&page, &bars, &words)
         };
-        assert_eq!(text(&normal), text(&upside_down));
+        for (words, figure) in [
+            ("ns mutex 1", "10.7"),
+            ("ns mutex 2", "20.9"),
+            ("ns per_thread 2", "0.237"),
+            ("lesson-ms", "2.09"),
+            ("racy-share", "83"),
+            ("ms Rust", "7.00"),
+            ("ms Python", "117"),
+            ("python-ratio", "17×"),
+        ] {
+            assert_eq!(quote(words), Ok(Some(figure.to_string())), "{words}");
+        }
+        for record in RECORD {
+            assert_eq!(quote(record), Ok(None), "{record} is the record");
+        }
+        assert!(quote("ns mutex 3").unwrap_err().contains("no row"));
+        assert!(quote("ns spinlock 1").unwrap_err().contains("no row"));
+        assert!(quote("fastest").unwrap_err().contains("no figure"));
     }
 
     #[test]

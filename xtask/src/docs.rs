@@ -13,7 +13,8 @@
 //! by `run-all`; `transcript <lesson> <example>`, that example's `examples/<example>.txt`),
 //! `code <path>` (a source file without its `//!` header, filled by `run-all`), or
 //! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`), or
-//! `mistakes <lesson>` (that lesson's entries in the catalogue of mistakes, filled by `run-all`).
+//! `mistakes <lesson>` (that lesson's entries in the catalogue of mistakes, filled by `run-all`),
+//! or `bench <what>` (docs/performance.md's run and its figures, Markdown unfenced: bench.rs).
 //!
 //! A figure of one line can also stand inside a line, a table's cell say, where a fenced block
 //! would be a grey box for a single number:
@@ -223,7 +224,11 @@ fn fill_blocks(text: &str, kind: &str, lang: &str, fill: Fill) -> Result<(String
         let new = match fill(&words[1..]).map_err(|e| format!("line {}: {e}", index + 1))? {
             Some(body) => {
                 let body = body.trim_end_matches('\n');
-                format!("```{}\n{body}\n```\n", fence(lang, body))
+                match lang {
+                    // Markdown (a table, a paragraph): blank lines keep it a block of its own.
+                    "" => format!("\n{body}\n\n"),
+                    _ => format!("```{}\n{body}\n```\n", fence(lang, body)),
+                }
             }
             None => old.clone(),
         };
@@ -253,6 +258,16 @@ mod tests {
         assert_eq!(text, DOC.replace("old", "new demo"));
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].1, "transcript demo");
+    }
+
+    #[test]
+    fn an_unfenced_block_is_markdown_between_blank_lines() {
+        let doc = "<!-- generated: bench table -->\n\n| a |\n\n<!-- end generated -->\n";
+        let refill = |body: &'static str| move |_: &[&str]| Ok(Some(body.to_string()));
+        let (text, changes) = fill_blocks(doc, "bench", "", &refill("| a |\n")).unwrap();
+        assert_eq!((text.as_str(), changes.len()), (doc, 0));
+        let (text, _) = fill_blocks(doc, "bench", "", &refill("| b |")).unwrap();
+        assert_eq!(text, doc.replace("| a |", "| b |"));
     }
 
     #[test]

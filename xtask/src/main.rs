@@ -116,12 +116,12 @@ enum Command {
         /// skips, and exits 0.
         #[arg(long, conflicts_with = "write_docs")]
         python: bool,
-        /// Run the benchmark and the Python comparison (when python3 is on the PATH), then
-        /// rewrite docs/performance.md from this run.
+        /// Run the benchmark and the Python comparison (python3 must be on the PATH), then
+        /// rewrite the figures of docs/performance.md from this run.
         #[arg(long)]
         write_docs: bool,
-        /// Only redraw docs/pictures/lock-cost.svg from the table already in
-        /// docs/performance.md, running nothing (after a change to how the chart is drawn).
+        /// Only redraw docs/pictures/lock-cost.svg, and the figures docs/performance.md quotes,
+        /// from the run already on the page, running nothing (after a change to how they are drawn).
         #[arg(long, conflicts_with_all = ["python", "write_docs"])]
         redraw_chart: bool,
     },
@@ -189,7 +189,7 @@ fn main() -> ExitCode {
         },
         Command::Bench {
             redraw_chart: true, ..
-        } => pictures::sync_chart(&ws, true).map(|_| ()),
+        } => bench::sync_page(&ws, true).map(|_| ()),
         Command::Bench {
             python, write_docs, ..
         } => bench::bench(&ws, python, write_docs),

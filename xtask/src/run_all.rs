@@ -56,6 +56,7 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     for (kind, lang, fill) in blocks {
         stale.extend(docs::sync(ws, kind, lang, fill, bless)?);
     }
+    stale.extend(crate::bench::sync_page(ws, bless)?);
     for message in &stale {
         println!("\n{message}");
     }
