@@ -7,7 +7,7 @@
 //! # mistake: the lock taken to read the balance, then again to write it
 //! # python: with lock: b = balance
 //! # caught-by: with_the_lock_every_thread_finds_the_balance_at_zero
-//! # not-caught-by: with_the_lock_every_interleaving_ends_at_zero_2_iterations
+//! # not-caught-by: with_the_lock_every_explored_interleaving_ends_at_zero_2_iterations
 //! # why: each line is whole, and + n, - n commute
 //! ```
 //!

@@ -254,13 +254,13 @@ fn queue_name(queue: Queue) -> String {
 /// ends at 5, 8 or 13. (The ledger that stops when the queue looks empty fails it too, in the
 /// executions where it stops between a deposit and its withdrawal.)
 #[test]
-fn the_balance_is_zero_in_every_interleaving_1_pair() {
+fn the_balance_is_zero_in_every_explored_interleaving_1_pair() {
     balance_is_zero(Queue::Unbounded, 1, 3, FLOOR_1_PAIR_BOUND_3);
 }
 
 /// Proof 1 with 2 pairs per teller, up to 2 preemptions (see above).
 #[test]
-fn the_balance_is_zero_in_every_interleaving_2_pairs() {
+fn the_balance_is_zero_in_every_explored_interleaving_2_pairs() {
     balance_is_zero(Queue::Unbounded, 2, 2, FLOOR_2_PAIRS_BOUND_2);
 }
 

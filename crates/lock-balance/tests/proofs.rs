@@ -114,31 +114,31 @@ fn with_the_lock(iterations: u64) {
 /// Proof 1: with the lock, every interleaving ends at 0, 1 iteration per thread. What makes it
 /// fail: see `with_the_lock`.
 #[test]
-fn with_the_lock_every_interleaving_ends_at_zero_1_iteration() {
+fn with_the_lock_every_explored_interleaving_ends_at_zero_1_iteration() {
     with_the_lock(1);
 }
 
 /// Proof 1, 2 iterations per thread (see `with_the_lock`).
 #[test]
-fn with_the_lock_every_interleaving_ends_at_zero_2_iterations() {
+fn with_the_lock_every_explored_interleaving_ends_at_zero_2_iterations() {
     with_the_lock(2);
 }
 
 /// Proof 1, 3 iterations per thread (see `with_the_lock`).
 #[test]
-fn with_the_lock_every_interleaving_ends_at_zero_3_iterations() {
+fn with_the_lock_every_explored_interleaving_ends_at_zero_3_iterations() {
     with_the_lock(3);
 }
 
 /// Proof 1, 4 iterations per thread (see `with_the_lock`).
 #[test]
-fn with_the_lock_every_interleaving_ends_at_zero_4_iterations() {
+fn with_the_lock_every_explored_interleaving_ends_at_zero_4_iterations() {
     with_the_lock(4);
 }
 
 /// Proof 1, 5 iterations per thread (see `with_the_lock`).
 #[test]
-fn with_the_lock_every_interleaving_ends_at_zero_5_iterations() {
+fn with_the_lock_every_explored_interleaving_ends_at_zero_5_iterations() {
     with_the_lock(5);
 }
 

@@ -56,7 +56,7 @@ type Seen = std::sync::Arc<std::sync::Mutex<BTreeSet<Vec<String>>>>;
 /// Does NOT fail on `std-mutex-sink`, a sink loom cannot see (one execution either way, checked
 /// too): the contrast model below is the one that catches it.
 #[test]
-fn main_ends_last_in_every_interleaving() {
+fn main_ends_last_in_every_explored_interleaving() {
     const TICKS: u64 = 3;
     let exploration = Exploration::start(
         "with join, LoopThread's lines are in order and main's \"ended.\" is the last line (3 ticks)",
@@ -80,7 +80,7 @@ fn main_ends_last_in_every_interleaving() {
         let lines: Vec<String> = printed.iter().map(|(_, line)| line.clone()).collect();
         if lines != expected {
             panic!(
-                "with join, LoopThread's lines must come in order and main's \"ended.\" last; \
+                "with join, LoopThread's lines must come in order and main's \"ended.\" last;\n\
                  execution {} printed them otherwise\n\n{}",
                 counter.executions(),
                 counterexample(counter.executions(), &printed, &expected)

@@ -84,8 +84,11 @@ pub(crate) fn counterexample(
             right => {
                 marked = true;
                 match right {
-                    Some(right) => format!("  <- out of place: `{right}` belongs here"),
-                    None => "  <- out of place: nothing belongs here".to_string(),
+                    // On a line of its own, under the line it marks: within 80 columns.
+                    Some(right) => {
+                        format!("\n      ^ out of place: `{right}` belongs here")
+                    }
+                    None => "\n      ^ out of place: nothing belongs here".to_string(),
                 }
             }
         };
