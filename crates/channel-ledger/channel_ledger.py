@@ -2,7 +2,7 @@
 # -*- coding: utf-8 -*-
 
 # Not from the seed: written for this repo, in the seed's style, as the Python
-# original of lesson 4 (the seed's bank, with a queue.Queue in place of the
+# original of the channel-ledger lesson (the seed's bank, with a queue.Queue in place of the
 # lock; docs/channel-ledger.md). It prints 0.
 
 import threading, queue

@@ -552,7 +552,7 @@ pub fn apply(ws: &Workspace, mistake: &Mistake) -> Result {
         mistake.lesson,
         models.concat()
     );
-    println!("Or undo it: git checkout -- {folder}");
+    println!("See what changed: git diff -- {folder}\nOr undo it: git checkout -- {folder}");
     Ok(())
 }
 

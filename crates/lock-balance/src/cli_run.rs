@@ -83,8 +83,8 @@ impl fmt::Display for Trials {
         write!(
             f,
             "The model checker shows it (cargo xtask prove lock-balance): with the lock,\n\
-             every interleaving of 1 to 5 iterations per thread ends at 0; without it,\n\
-             1 iteration per thread can already end elsewhere."
+             every interleaving it explored, at 1 to 5 iterations per thread, ends at 0;\n\
+             without it, 1 iteration per thread can already end elsewhere."
         )
     }
 }

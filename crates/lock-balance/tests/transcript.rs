@@ -151,8 +151,8 @@ fn without_the_lock_every_trial_is_counted() {
 /// The summary's last two lines: the lesson's point. The chapter's `--trials` runs end with them.
 const SUMMARY_END: &str = "A run that prints 0 proves nothing: the race may just not have struck.\n\
     The model checker shows it (cargo xtask prove lock-balance): with the lock,\n\
-    every interleaving of 1 to 5 iterations per thread ends at 0; without it,\n\
-    1 iteration per thread can already end elsewhere.";
+    every interleaving it explored, at 1 to 5 iterations per thread, ends at 0;\n\
+    without it, 1 iteration per thread can already end elsewhere.";
 
 #[test]
 fn the_trials_summary_states_the_lesson() {
