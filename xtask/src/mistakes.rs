@@ -262,7 +262,8 @@ fn checked(ws: &Workspace, mistake: &Mistake, verbose: bool) -> Result {
         .map_err(|error| format!("{} could not be checked: {error}", mistake.id()))?;
     if !verbose {
         if problems.is_empty() {
-            println!("caught  {}: {}", mistake.id(), mistake.what);
+            // The name, then what it is: two lines, each within 80 columns where it can be.
+            println!("caught  {}\n        {}", mistake.id(), mistake.what);
             return Ok(());
         }
         println!("\n==> break {}: {}", mistake.id(), mistake.what);
@@ -293,7 +294,7 @@ fn checked(ws: &Workspace, mistake: &Mistake, verbose: bool) -> Result {
 
 /// `cargo xtask break --all`, a step of `cargo xtask test`: every entry, each caught by the
 /// models it names, each failure with its counterexample, each `not-caught-by` model passing;
-/// one line per mistake caught as its entry says, unless `verbose`.
+/// two lines per mistake caught as its entry says, unless `verbose`.
 pub fn check_all(ws: &Workspace, verbose: bool) -> Result {
     let mistakes = catalogue(ws)?;
     let mut failures = Vec::new();

@@ -211,7 +211,9 @@ fn lock_invariant_and_ends_at_zero(balance: i64, steps: &[Step]) -> Result<(), B
     match balance {
         0 => Ok(()),
         _ => Err(Broken {
-            what: format!("with the lock, this execution ended at {balance}, not 0"),
+            what: format!(
+                "the locked variant (Variant::Locked) ended this execution at {balance}, not 0"
+            ),
             telling: true,
             mark: None,
         }),

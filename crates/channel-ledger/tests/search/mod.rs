@@ -188,6 +188,7 @@ pub(crate) fn explore(
                 let outcome = experiment(queue, 0, iterations);
                 let entries = log::take();
                 if let Err(what) = property(&outcome, &entries) {
+                    let what = wrap(&what);
                     panic!("{what}\n\n{}", counterexample(execution, &name, &entries));
                 }
                 seen.lock().unwrap().add(&entries);
@@ -220,4 +221,24 @@ fn counterexample(execution: u64, search: &str, entries: &[Entry]) -> String {
         "counterexample: execution {execution} ({search}), step by step:\n{}",
         timeline(entries)
     )
+}
+
+/// A property's message, a paragraph, wrapped at 80 columns as the rest of what a learner reads
+/// (a message already in lines keeps them).
+fn wrap(what: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in what.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            if !line.is_empty() && line.len() + 1 + word.len() > 80 {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
 }
