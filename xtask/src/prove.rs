@@ -65,19 +65,32 @@ impl Row {
 
     /// A failed model, for after the table: its name, then its panic message (the assertion and
     /// the counterexample the model printed), without libtest's report around it; or, if no panic
-    /// message is found (a crash, a build error), everything it printed.
+    /// message is found (a crash, a build error), everything it printed. Of several panics the
+    /// last: the model's own, which failed the test (a lesson thread's panic comes first, and the
+    /// model's message quotes it).
     pub fn failure(&self) -> String {
         let heading = format!("==> {}::{} FAILED", self.lesson, self.model);
-        let mut lines = self.output.lines();
-        if lines.by_ref().any(|line| line.contains("panicked at")) {
-            let message: Vec<&str> = lines
-                .take_while(|line| {
-                    !line.starts_with("stack backtrace:") && !line.starts_with("note: run with")
-                })
-                .collect();
-            return format!("{heading}\n{}", message.join("\n").trim_end());
+        let mut panics: Vec<Vec<&str>> = Vec::new();
+        let mut inside = false;
+        for line in self.output.lines() {
+            if line.contains("panicked at") {
+                panics.push(Vec::new());
+                inside = true;
+            } else if line.starts_with("stack backtrace:")
+                || line.starts_with("note: run with")
+                || line.starts_with("failures:")
+                || line.starts_with("test result:")
+                || line.starts_with("error: test failed")
+            {
+                inside = false;
+            } else if inside && let Some(message) = panics.last_mut() {
+                message.push(line);
+            }
         }
-        format!("{heading}\n{}", self.output.trim_end())
+        match panics.last() {
+            Some(message) => format!("{heading}\n{}", message.join("\n").trim_end()),
+            None => format!("{heading}\n{}", self.output.trim_end()),
+        }
     }
 }
 
@@ -340,6 +353,8 @@ fn run_model(ws: &Workspace, lesson: &Lesson, model: &str, progress: bool) -> Re
             &["--quiet"],
             &["--exact", model, "--nocapture", "--test-threads=1"],
         ))
+        // The models' own messages are the report: no backtrace a learner's setting would add.
+        .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -204,7 +204,22 @@ pub(crate) fn explore(
                         counterexample(exploration.executions(), &described, &entries)
                     );
                 }
-                _ => panic::resume_unwind(payload),
+                // A lesson thread panicked (loom ends the execution there, so the experiment
+                // cannot report it as std's join would): say so, with the steps up to it.
+                _ => {
+                    let message = payload
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| payload.downcast_ref::<&str>().copied())
+                        .unwrap_or("(a panic without a message)");
+                    let entries = log::take();
+                    panic!(
+                        "a thread panicked: {}\n(its steps up to the panic are below; with std, \
+                         the experiment's join would report it)\n\n{}",
+                        wrap(message),
+                        counterexample(exploration.executions(), &described, &entries)
+                    );
+                }
             }
         }
     }
