@@ -172,7 +172,7 @@ fn fill_inline(
                 ));
             }
             Some(value) if value != old => {
-                let diff = StrComparison::new(old, &value).to_string();
+                let diff = diff(old, &value);
                 changes.push((number, source.to_string(), diff));
                 out.push_str(&value);
             }
@@ -233,7 +233,7 @@ fn fill_blocks(text: &str, kind: &str, lang: &str, fill: Fill) -> Result<(String
             None => old.clone(),
         };
         if old != new {
-            let diff = StrComparison::new(&old, &new).to_string();
+            let diff = diff(&old, &new);
             changes.push((index + 1, source.trim().to_string(), diff));
         }
         out.push_str(&new);
@@ -241,6 +241,27 @@ fn fill_blocks(text: &str, kind: &str, lang: &str, fill: Fill) -> Result<(String
         out.push('\n');
     }
     Ok((out, changes))
+}
+
+/// pretty_assertions' diff of `old` and `new`, without escape codes when colour is off
+/// (main turns it off unless both streams are terminals). Its word-level highlights write their
+/// codes whatever yansi's switch says, so they are taken out here.
+pub fn diff(old: &str, new: &str) -> String {
+    let diff = StrComparison::new(old, new).to_string();
+    if yansi::is_enabled() {
+        return diff;
+    }
+    let mut plain = String::with_capacity(diff.len());
+    let mut chars = diff.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // `ESC [ parameters final-byte`: skip to the final byte, `@` to `~`.
+            chars.by_ref().skip(1).find(|c| ('@'..='~').contains(c));
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
 }
 
 #[cfg(test)]
@@ -343,5 +364,17 @@ mod tests {
             &|_| Ok(None),
         );
         assert!(error.err().unwrap().contains("has no"));
+    }
+
+    /// Redirected output carries no escape codes, the word-level highlights' included.
+    #[test]
+    fn a_diff_has_no_escape_codes_when_colour_is_off() {
+        yansi::disable();
+        let diff = super::diff(
+            "a teller that sends only +n\n",
+            "the tellers send only +n\n",
+        );
+        assert!(!diff.contains('\x1b'), "{diff:?}");
+        assert!(diff.contains("teller") && diff.contains('<') && diff.contains('>'));
     }
 }

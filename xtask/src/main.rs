@@ -28,7 +28,7 @@ use crate::workspace::Workspace;
 
 /// The repo's tooling. Works from any folder inside the repo.
 #[derive(Parser)]
-#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", max_term_width = 80)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -6,8 +6,6 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::Stdio;
 
-use pretty_assertions::StrComparison;
-
 use crate::docs;
 use crate::lessons::{self, Lesson, Program};
 use crate::mistakes;
@@ -223,7 +221,7 @@ fn run_one(ws: &Workspace, program: &Program, bless: bool) -> Result<Verdict> {
             if program.any_order {
                 println!("(its lines may come in any order; these differ in more than order)");
             }
-            println!("{}", StrComparison::new(&expected, &actual));
+            println!("{}", crate::docs::diff(&expected, &actual));
         }
     }
     println!("If the new output is right, accept it: cargo xtask run-all --bless");

@@ -17,7 +17,7 @@ const MAX_MAXSIZE: usize = 1_000_000;
 /// Two tellers send +5, -5 and +8, -8 to a ledger thread 100 000 times each, through a channel;
 /// the ledger alone owns the balance and returns it: 0. Python's queue.Queue, in Rust.
 #[derive(Debug, Parser)]
-#[command(version, after_help = AFTER_HELP)]
+#[command(version, max_term_width = 80, after_help = AFTER_HELP)]
 struct Args {
     /// How many +n, -n pairs each teller sends (1..=100000000).
     #[arg(long, value_name = "N", default_value_t = ITERATIONS, allow_hyphen_values = true,

@@ -24,7 +24,7 @@ const MAX_CALLS: u64 = 1_000_000_000;
 /// Two threads add and subtract 5 and 8 on one bank balance, 100 000 times each, under a lock,
 /// then print the balance: 0. Python's `threading.Lock` lesson, in Rust.
 #[derive(Debug, Parser)]
-#[command(version, after_help = AFTER_HELP)]
+#[command(version, max_term_width = 80, after_help = AFTER_HELP)]
 struct Args {
     /// How many times each thread calls change_it (1..=100000000; with --trials, iterations
     /// times trials at most 1000000000).

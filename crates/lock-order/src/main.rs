@@ -21,7 +21,7 @@ const MAX_WATCHDOG_MS: u64 = 60_000;
 /// lower-numbered account (A) first, so the program finishes and prints both balances and
 /// their total.
 #[derive(Debug, Parser)]
-#[command(version, after_help = AFTER_HELP)]
+#[command(version, max_term_width = 80, after_help = AFTER_HELP)]
 struct Args {
     /// How many transfers each thread makes (1..=10000000).
     #[arg(long, value_name = "N", default_value_t = TRANSFERS, allow_hyphen_values = true,

@@ -23,7 +23,7 @@ const INTERVAL_MS: RangeInclusive<u64> = 0..=10_000;
 /// with a pause after each tick, waits for it to finish, and says it ended. If `LoopThread`
 /// panics, `join` reports it, and the program exits with status 1 instead of claiming it ended.
 #[derive(Parser)]
-#[command(version, about, long_about, after_help = AFTER_HELP)]
+#[command(version, max_term_width = 80, about, long_about, after_help = AFTER_HELP)]
 struct Cli {
     /// How many ticks LoopThread prints (the Python's 5) [accepted: 0..=1000]
     #[arg(long, value_name = "N", default_value_t = 5, allow_hyphen_values = true,

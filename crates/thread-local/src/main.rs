@@ -13,7 +13,7 @@ use thread_local::{LocalSchool, MAX_STUDENTS, run};
 ///
 /// The greetings come from different threads, so their order changes from run to run.
 #[derive(Parser)]
-#[command(version, after_help = AFTER_HELP)]
+#[command(version, max_term_width = 80, after_help = AFTER_HELP)]
 struct Cli {
     /// The students, one thread each, named by position: Thread-A, Thread-B, ... Thread-Z
     /// (so at most 26). Each name must be non-blank and one line.
