@@ -65,9 +65,8 @@ impl Row {
 
     /// A failed model, for after the table: its name, then its panic message (the assertion and
     /// the counterexample the model printed), without libtest's report around it; or, if no panic
-    /// message is found (a crash, a build error), everything it printed. Of several panics the
-    /// last: the model's own, which failed the test (a lesson thread's panic comes first, and the
-    /// model's message quotes it).
+    /// message is found (a crash, a build error), everything it printed. Of several panics, the
+    /// last with a counterexample, else the first.
     pub fn failure(&self) -> String {
         let heading = format!("==> {}::{} FAILED", self.lesson, self.model);
         let mut panics: Vec<Vec<&str>> = Vec::new();
@@ -87,7 +86,19 @@ impl Row {
                 message.push(line);
             }
         }
-        match panics.last() {
+        // The model's own message carries its counterexample; a panic after it (a detached
+        // thread's, as loom tears the execution down) is noise, and one before it (a lesson
+        // thread's) is quoted in it. Without a counterexample, the first panic is the cause.
+        let chosen = panics
+            .iter()
+            .rev()
+            .find(|message| {
+                message
+                    .iter()
+                    .any(|line| line.starts_with("counterexample:"))
+            })
+            .or(panics.first());
+        match chosen {
             Some(message) => format!("{heading}\n{}", message.join("\n").trim_end()),
             None => format!("{heading}\n{}", self.output.trim_end()),
         }

@@ -85,8 +85,9 @@ pub fn search_settings_refused(get: impl Fn(&str) -> Option<String>) -> Option<S
     (!set.is_empty()).then(|| {
         format!(
             "refused to run the loom models with {} set:\n\
-             loom reads these, and they can stop a search early or change it, so a model could\n\
-             pass having explored less than it claims. Each model sets its own search.\n\
+             loom reads such settings, and they can stop a search early or change it, so a\n\
+             model could pass having explored less than it claims. Each model sets its own\n\
+             search.\n\
              To run the models: unset {}",
             set.join(" "),
             SEARCH_SETTINGS

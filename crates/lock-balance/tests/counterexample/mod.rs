@@ -171,6 +171,10 @@ pub(crate) fn timeline(steps: &[Step], final_balance: Option<i64>, mark: Option<
         };
         writeln!(out, "{line}{}{note}", row.balance).unwrap();
     }
+    if rows.is_empty() {
+        // Said, not left blank: the facade recorded nothing (the failure above says why).
+        writeln!(out, "      (no steps recorded)").unwrap();
+    }
     match final_balance {
         Some(balance) => write!(
             out,
