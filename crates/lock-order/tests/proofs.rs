@@ -387,15 +387,15 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
     assert_eq!(cycle.len(), THREADS.len());
     let before = match deadlocked.execution {
         1 => "the first it explored".to_string(),
-        2 => "execution 1 before it ended, both transfers made".to_string(),
+        2 => "execution 1 ended normally, both transfers made".to_string(),
         n => format!(
-            "executions 1 to {} before it ended, both transfers made",
+            "executions 1 to {} each ended normally, both transfers made",
             n - 1
         ),
     };
     figures::report(
         "found-at",
-        format!("execution {}: {before}", deadlocked.execution),
+        format!("found in execution {}; {before}", deadlocked.execution),
     );
     figures::report(
         "report",

@@ -67,7 +67,8 @@ fn main_ends_last_in_every_explored_interleaving() {
     loom::model(move || {
         counter.execution();
         let out = Arc::new(Sink::new(Printed::record()));
-        // In the lesson's words, not a Debug dump: `run` says which thread failed, and why.
+        // In the lesson's words, not a Debug dump: `run` says which
+        // thread failed, and why.
         if let Err(failed) = run(&out, TICKS, Duration::ZERO) {
             panic!("the lesson's run failed: {failed}");
         }
