@@ -111,36 +111,15 @@ macro_rules! conformance {
             #[test]
             fn two_senders_every_message_once_each_in_its_order() {
                 for bound in [None, Some(1), Some(3)] {
+                    // Sender and SyncSender share no trait: `send` is handed in.
                     let received = match bound {
                         None => {
                             let (sender, receiver) = mpsc::channel::<i64>();
-                            let threads: Vec<_> = [1, 1000]
-                                .map(|base| {
-                                    let sender = sender.clone();
-                                    thread::spawn(move || {
-                                        (0..200).for_each(|i| sender.send(base + i).unwrap())
-                                    })
-                                })
-                                .into();
-                            drop(sender);
-                            let received: Vec<i64> = receiver.into_iter().collect();
-                            threads.into_iter().for_each(|t| t.join().unwrap());
-                            received
+                            two_senders(sender, receiver, |s, m| s.send(m).unwrap())
                         }
                         Some(k) => {
                             let (sender, receiver) = mpsc::sync_channel::<i64>(k);
-                            let threads: Vec<_> = [1, 1000]
-                                .map(|base| {
-                                    let sender = sender.clone();
-                                    thread::spawn(move || {
-                                        (0..200).for_each(|i| sender.send(base + i).unwrap())
-                                    })
-                                })
-                                .into();
-                            drop(sender);
-                            let received: Vec<i64> = receiver.into_iter().collect();
-                            threads.into_iter().for_each(|t| t.join().unwrap());
-                            received
+                            two_senders(sender, receiver, |s, m| s.send(m).unwrap())
                         }
                     };
                     for base in [1, 1000] {
@@ -153,6 +132,25 @@ macro_rules! conformance {
                     }
                     assert_eq!(received.len(), 400, "{bound:?}");
                 }
+            }
+
+            /// Two threads each send 200 messages through a clone of `sender`, the original is
+            /// dropped, and everything `receiver` yields until it ends is returned.
+            fn two_senders<S: Clone + Send + 'static>(
+                sender: S,
+                receiver: mpsc::Receiver<i64>,
+                send: fn(&S, i64),
+            ) -> Vec<i64> {
+                let threads: Vec<_> = [1, 1000]
+                    .map(|base| {
+                        let sender = sender.clone();
+                        thread::spawn(move || (0..200).for_each(|i| send(&sender, base + i)))
+                    })
+                    .into();
+                drop(sender);
+                let received: Vec<i64> = receiver.into_iter().collect();
+                threads.into_iter().for_each(|t| t.join().unwrap());
+                received
             }
         }
     };
