@@ -9,7 +9,7 @@
 //! it never reports the disconnection that ends this lesson's ledger; and it has no
 //! `sync_channel`. [`channel`] is std's semantics (the receiver's `recv` returns `Err` once every
 //! `Sender` is dropped and the queue is empty; `sync_channel(k)` holds at most `k` messages) built
-//! on loom's `Mutex` and `Condvar`, whose every interleaving loom does explore. In the normal
+//! on loom's `Mutex` and `Condvar`, whose steps loom schedules and searches like any other. In the normal
 //! build the same module is built on std's `Mutex` and `Condvar`, and
 //! `tests/channel_conformance.rs` runs one set of behavioural checks against it and against
 //! `std::sync::mpsc`.
