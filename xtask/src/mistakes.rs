@@ -221,15 +221,12 @@ pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
 pub fn show(ws: &Workspace, mistake: &Mistake) -> Result {
     // Within 80 columns where the words allow: the title and the why are wrapped here.
     let title = format!("{}: {}", mistake.id(), mistake.what);
-    println!("{}", crate::prove::wrap(&title, 80).join("\n    "));
+    println!("{}", figures::wrap(&title, 80).join("\n    "));
     if !mistake.python.is_empty() {
         println!("\nIn Python:\n    {}", mistake.python.join("\n    "));
     }
     if !mistake.why.is_empty() {
-        println!(
-            "\n{}",
-            crate::prove::wrap(&mistake.why.join(" "), 80).join("\n")
-        );
+        println!("\n{}", figures::wrap(&mistake.why.join(" "), 80).join("\n"));
     }
     println!(
         "\nThe change, made in a copy of the workspace under {}\n({}):\n",

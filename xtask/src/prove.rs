@@ -450,7 +450,10 @@ fn print_table(text: &mut String, rows: &[Row]) {
             w = indent - 2
         ));
         let property = row.figure(figures::PROPERTY).unwrap_or_default();
-        for line in wrap(&property, 80 - indent).iter().chain([&explored(row)]) {
+        for line in figures::wrap(&property, 80 - indent)
+            .iter()
+            .chain([&explored(row)])
+        {
             text.push_str(&format!("{:indent$}{line}\n", ""));
         }
     }
@@ -468,21 +471,6 @@ fn explored(row: &Row) -> String {
         Some(seconds) => format!("{executions}, {seconds} s"),
         None => executions,
     }
-}
-
-/// Greedy word wrap; a word longer than `width` gets a line of its own.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
 }
 
 /// The figures that are not columns of the table, nor drawn: reachable sets, timelines, ...
@@ -523,7 +511,7 @@ mod tests {
     use std::fs;
     use std::path::PathBuf;
 
-    use super::{DocFigures, Row, report, wrap};
+    use super::{DocFigures, Row, report};
     use crate::lessons::Lesson;
     use crate::workspace::Workspace;
 
@@ -703,19 +691,6 @@ mod tests {
             ),
             "{both}"
         );
-    }
-
-    #[test]
-    fn wraps_at_word_boundaries_within_the_width() {
-        assert_eq!(
-            wrap("with the lock, every interleaving ends at 0", 20),
-            ["with the lock, every", "interleaving ends at", "0"]
-        );
-        assert_eq!(
-            wrap("a_very_long_word_indeed x", 5),
-            ["a_very_long_word_indeed", "x"]
-        );
-        assert!(wrap("", 5).is_empty());
     }
 
     #[test]

@@ -280,3 +280,37 @@ impl Schedule {
         Ok(schedule)
     }
 }
+
+/// Greedy word wrap, for what a learner reads within 80 columns: xtask's reports and the models'
+/// messages both use it. A word longer than `width` gets a line of its own.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_word_boundaries_within_the_width() {
+        assert_eq!(
+            wrap("with the lock, every interleaving ends at 0", 20),
+            ["with the lock, every", "interleaving ends at", "0"]
+        );
+        assert_eq!(
+            wrap("a_very_long_word_indeed x", 5),
+            ["a_very_long_word_indeed", "x"]
+        );
+        assert!(wrap("", 5).is_empty());
+    }
+}

@@ -204,6 +204,10 @@ pub(crate) fn explore(
                         counterexample(exploration.executions(), &described, &entries)
                     );
                 }
+                // The model's own failure, already in the lesson's words: as it is.
+                Some(message) if message.contains("\n\ncounterexample: ") => {
+                    panic::resume_unwind(payload)
+                }
                 // A lesson thread panicked (loom ends the execution there, so the experiment
                 // cannot report it as std's join would): say so, with the steps up to it.
                 _ => {
@@ -214,9 +218,9 @@ pub(crate) fn explore(
                         .unwrap_or("(a panic without a message)");
                     let entries = log::take();
                     panic!(
-                        "a thread panicked: {}\n(its steps up to the panic are below; with std, \
-                         the experiment's join would report it)\n\n{}",
-                        wrap(message),
+                        "{}\n(its steps up to the panic are below; with std, the experiment's\n\
+                         join would report it)\n\n{}",
+                        wrap(&format!("a thread panicked: {message}")),
                         counterexample(exploration.executions(), &described, &entries)
                     );
                 }
@@ -238,22 +242,12 @@ fn counterexample(execution: u64, search: &str, entries: &[Entry]) -> String {
     )
 }
 
-/// A property's message, a paragraph, wrapped at 80 columns as the rest of what a learner reads
-/// (a message already in lines keeps them).
+/// A property's message wrapped at 80 columns, as the rest of what a learner reads; a message
+/// already in lines keeps them.
 fn wrap(what: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for paragraph in what.lines() {
-        let mut line = String::new();
-        for word in paragraph.split(' ') {
-            if !line.is_empty() && line.len() + 1 + word.len() > 80 {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
+    let lines: Vec<String> = what
+        .lines()
+        .map(|line| figures::wrap(line, 80).join("\n"))
+        .collect();
     lines.join("\n")
 }
