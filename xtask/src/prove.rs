@@ -549,6 +549,24 @@ mod tests {
         );
     }
 
+    /// Of several panics, the model's own (the one with the counterexample) is shown: whether a
+    /// lesson thread's panic came before it (channel-ledger quotes it), or a detached thread's
+    /// after it, as loom tears the execution down (thread-basics' no-join).
+    #[test]
+    fn of_several_panics_the_one_with_the_counterexample_is_shown() {
+        let model = "thread 'proof' panicked at proofs.rs:1:1:\nended at 5\n\n\
+                     counterexample: execution 1\n   1  reads 0\n";
+        let noise = "thread 'proof' panicked at lib.rs:2:2:\nRecvError\n\
+                     note: run with `RUST_BACKTRACE=1`\n";
+        let shown = "==> l::proof FAILED\nended at 5\n\ncounterexample: execution 1\n   1  reads 0";
+        for output in [format!("{noise}{model}"), format!("{model}{noise}")] {
+            assert_eq!(Row::new("l", "proof", false, &output).failure(), shown);
+        }
+        // Without a counterexample anywhere, the first panic is the cause.
+        let first = Row::new("l", "proof", false, &format!("{noise}{noise}"));
+        assert_eq!(first.failure(), "==> l::proof FAILED\nRecvError");
+    }
+
     /// Issue: a failing model used to end `prove` on a docs error about its figures, with no
     /// summary. The report must show the failure and its counterexample, then the summary, and
     /// only then the docs figure it could not check; no stale-block message, and the chapter
