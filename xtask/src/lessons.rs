@@ -1,5 +1,7 @@
 //! The lessons: every crate under `crates/`, in the order its `[package.metadata.lesson]` gives;
-//! and the programs of each that `run-all` checks.
+//! and the programs of each that `run-all` checks. A crate marked `[package.metadata.examples]
+//! appendix = true` is not a lesson but an appendix's examples: `run-all` runs and checks them
+//! after the lessons; it has no binary, proofs, mistakes or place in the lesson order.
 
 use std::fs;
 use std::path::PathBuf;
@@ -19,6 +21,8 @@ pub struct Lesson {
     /// Only for a lesson where every permutation is a valid output (each line from its own
     /// thread, with no order between the threads).
     pub any_order: bool,
+    /// An appendix's crate of examples, not a lesson: its programs are its examples only.
+    pub appendix: bool,
 }
 
 impl Lesson {
@@ -60,6 +64,9 @@ impl Lesson {
                 any_order: self.any_order,
             })
             .collect();
+        if self.appendix {
+            return Ok(programs);
+        }
         programs.push(Program {
             args: vec!["-p".into(), self.name.clone()],
             transcript: self.transcript(),
@@ -88,6 +95,19 @@ impl Program {
 
 /// Every lesson under `crates/`, in lesson order. A new crate there is picked up as it is.
 pub fn discover(ws: &Workspace) -> Result<Vec<Lesson>> {
+    let (lessons, _) = discover_all(ws)?;
+    Ok(lessons)
+}
+
+/// Every appendix's crate of examples under `crates/`, by name.
+pub fn appendices(ws: &Workspace) -> Result<Vec<Lesson>> {
+    let (_, mut appendices) = discover_all(ws)?;
+    appendices.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(appendices)
+}
+
+/// The lessons, in lesson order, and the appendices' crates.
+fn discover_all(ws: &Workspace) -> Result<(Vec<Lesson>, Vec<Lesson>)> {
     let crates = ws.root.join("crates");
     let mut lessons = Vec::new();
     for entry in
@@ -104,6 +124,8 @@ pub fn discover(ws: &Workspace) -> Result<Vec<Lesson>> {
             .map_err(|e| format!("{}: {e}", ws.show(&manifest_path)))?;
         lessons.push(lesson);
     }
+    let (appendices, mut lessons): (Vec<_>, Vec<_>) =
+        lessons.into_iter().partition(|lesson| lesson.appendix);
     lessons.sort_by_key(|lesson| lesson.order);
     if let Some(pair) = lessons
         .windows(2)
@@ -114,14 +136,15 @@ pub fn discover(ws: &Workspace) -> Result<Vec<Lesson>> {
             pair[0].name, pair[1].name, pair[0].order
         ));
     }
-    Ok(lessons)
+    Ok((lessons, appendices))
 }
 
 /// Reads the few keys xtask needs. Deliberately a tiny reader for `key = value` lines, not a TOML
 /// parser: it understands the manifests in this repo and says so plainly when it meets anything else.
 fn read_manifest(manifest: &str, dir: PathBuf) -> Result<Lesson> {
     const METADATA: &str = "[package.metadata.lesson]";
-    let (mut name, mut order, mut any_order) = (None, None, false);
+    const EXAMPLES: &str = "[package.metadata.examples]";
+    let (mut name, mut order, mut any_order, mut appendix) = (None, None, false, false);
     let mut section = "";
     // No key xtask reads can hold a `#`, so everything from one on is a comment.
     for line in manifest
@@ -154,10 +177,28 @@ fn read_manifest(manifest: &str, dir: PathBuf) -> Result<Lesson> {
                     "unknown key `{key}` in {METADATA} (known: order, any-order)"
                 ));
             }
+            (EXAMPLES, "appendix") => {
+                appendix = value.parse().map_err(|_| {
+                    format!("`appendix = {value}` in {EXAMPLES} is not true or false")
+                })?
+            }
+            (EXAMPLES, _) => {
+                return Err(format!(
+                    "unknown key `{key}` in {EXAMPLES} (known: appendix)"
+                ));
+            }
             _ => {}
         }
     }
     let name = name.ok_or("no `name` in [package]")?;
+    if appendix && order.is_some() {
+        return Err(format!(
+            "an appendix's examples (appendix = true in {EXAMPLES}) are not a lesson: \
+             remove {METADATA}"
+        ));
+    }
+    // An appendix has no place in the lesson order.
+    let order = if appendix { Some(0) } else { order };
     let order = order.ok_or(format!(
         "no `order = N` under {METADATA}: add it, so xtask knows where the lesson goes"
     ))?;
@@ -171,6 +212,7 @@ fn read_manifest(manifest: &str, dir: PathBuf) -> Result<Lesson> {
         dir,
         order,
         any_order,
+        appendix,
     })
 }
 
@@ -208,6 +250,18 @@ clap.workspace = true
             .err()
             .unwrap();
         assert!(error.contains("no `order = N`"), "{error}");
+    }
+
+    #[test]
+    fn an_appendix_needs_no_order_and_runs_only_its_examples() {
+        let manifest = "[package]\nname = \"map\"\n\n[package.metadata.examples]\nappendix = true\n";
+        let appendix = read_manifest(manifest, PathBuf::from("crates/map")).unwrap();
+        assert!(appendix.appendix);
+        let programs = appendix.programs().unwrap();
+        assert!(programs.is_empty(), "crates/map has no examples and no binary to run");
+        let both = format!("{manifest}[package.metadata.lesson]\norder = 9\n");
+        let error = read_manifest(&both, PathBuf::from("crates/map")).err().unwrap();
+        assert!(error.contains("not a lesson"), "{error}");
     }
 
     #[test]

@@ -23,8 +23,10 @@ enum Verdict {
 /// transcript. `bless` rewrites the transcripts that differ.
 pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     let lessons = lessons::discover(ws)?;
+    // The appendices' examples: run and checked after the lessons, as theirs are.
+    let appendices = lessons::appendices(ws)?;
     let mut build = vec!["build", "--bins", "--examples"];
-    for lesson in &lessons {
+    for lesson in lessons.iter().chain(&appendices) {
         build.extend(["-p", &lesson.name]);
     }
     ws.cargo(&build)?;
@@ -40,6 +42,18 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
             verdicts.push(verdict);
         }
     }
+    for appendix in &appendices {
+        println!("\n==> an appendix's examples: {}", appendix.name);
+        for program in appendix.programs()? {
+            let verdict = run_one(ws, &program, bless).unwrap_or_else(|error| {
+                println!("FAILED {}: {error}", program.command());
+                Verdict::Failed
+            });
+            verdicts.push(verdict);
+        }
+    }
+    // The docs quote the lessons' and the appendices' crates alike.
+    let lessons: Vec<Lesson> = lessons.into_iter().chain(appendices).collect();
 
     let mut stale = Vec::new();
     let blocks: [(&str, &str, docs::Fill); 3] = [
@@ -91,7 +105,7 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     let failed = count(|v| matches!(v, Verdict::Failed));
     let blessed = count(|v| matches!(v, Verdict::Blessed));
     let mut summary = format!(
-        "\nrun-all: {} programs of {} lessons run, {} matched, {failed} failed",
+        "\nrun-all: {} programs of {} lessons and appendices run, {} matched, {failed} failed",
         verdicts.len(),
         lessons.len(),
         count(|v| matches!(v, Verdict::Matched))
