@@ -12,7 +12,7 @@ fn main() {
     // makes sure every part is written before anyone reads.
     let parts = Mutex::new(Vec::new());
 
-    let reports = thread::scope(|s| {
+    let reports: Vec<(i32, bool)> = thread::scope(|s| {
         let threads: Vec<_> = (1..=3)
             .map(|i| {
                 let (barrier, parts) = (&barrier, &parts);
@@ -26,7 +26,7 @@ fn main() {
                 })
             })
             .collect();
-        threads.into_iter().map(|t| t.join().unwrap()).collect::<Vec<_>>()
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
     });
     for (i, (sum, _)) in reports.iter().enumerate() {
         println!("thread {} saw every part: sum = {sum}", i + 1);

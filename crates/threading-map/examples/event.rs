@@ -13,7 +13,10 @@ struct Event {
 
 impl Event {
     fn new() -> Self {
-        Event { flag: Mutex::new(false), changed: Condvar::new() }
+        Event {
+            flag: Mutex::new(false),
+            changed: Condvar::new(),
+        }
     }
 
     // ready.set()
@@ -36,7 +39,7 @@ impl Event {
 
 fn main() {
     let ready = Event::new();
-    let seen = thread::scope(|s| {
+    let seen: Vec<String> = thread::scope(|s| {
         let waiters: Vec<_> = (1..=2)
             .map(|i| {
                 let ready = &ready;
@@ -48,7 +51,7 @@ fn main() {
             .collect();
         println!("before set: is_set() = {}", ready.is_set());
         ready.set();
-        waiters.into_iter().map(|w| w.join().unwrap()).collect::<Vec<_>>()
+        waiters.into_iter().map(|w| w.join().unwrap()).collect()
     });
     for line in seen {
         println!("{line}");

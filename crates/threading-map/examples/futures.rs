@@ -20,7 +20,9 @@ fn main() {
         let halves: Vec<_> = items
             .chunks(items.len().div_ceil(2))
             .map(|half| {
-                s.spawn(move || half.iter().map(|&n| square(n)).collect::<Vec<_>>())
+                s.spawn(move || {
+                    half.iter().map(|&n| square(n)).collect::<Vec<_>>()
+                })
             })
             .collect();
         halves

@@ -16,10 +16,10 @@ static RATES: LazyLock<HashMap<&str, u32>> = LazyLock::new(|| {
 
 fn main() {
     println!("main starts: nothing loaded yet");
-    let seen = thread::scope(|s| {
+    let seen: Vec<u32> = thread::scope(|s| {
         let readers: Vec<_> =
             (0..4).map(|_| s.spawn(|| RATES["GBP"])).collect();
-        readers.into_iter().map(|r| r.join().unwrap()).collect::<Vec<_>>()
+        readers.into_iter().map(|r| r.join().unwrap()).collect()
     });
     println!("four threads read GBP: {seen:?}");
 }

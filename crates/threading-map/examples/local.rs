@@ -17,7 +17,7 @@ fn greet() -> String {
 }
 
 fn main() {
-    let greetings = thread::scope(|s| {
+    let greetings: Vec<String> = thread::scope(|s| {
         let threads: Vec<_> = ["Alice", "Bob"]
             .into_iter()
             .map(|name| {
@@ -28,7 +28,7 @@ fn main() {
                 })
             })
             .collect();
-        threads.into_iter().map(|t| t.join().unwrap()).collect::<Vec<_>>()
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
     });
     for greeting in greetings {
         println!("{greeting}");

@@ -14,7 +14,7 @@ fn main() {
     // barrier for the other two: only possible if all three hold the
     // lock at once. With a Mutex, this would never end.
     let all_in = Barrier::new(3);
-    let seen = thread::scope(|s| {
+    let seen: Vec<usize> = thread::scope(|s| {
         let readers: Vec<_> = (0..3)
             .map(|_| {
                 s.spawn(|| {
@@ -24,7 +24,7 @@ fn main() {
                 })
             })
             .collect();
-        readers.into_iter().map(|r| r.join().unwrap()).collect::<Vec<_>>()
+        readers.into_iter().map(|r| r.join().unwrap()).collect()
     });
     println!("three readers in at once, each saw {seen:?} rates");
 

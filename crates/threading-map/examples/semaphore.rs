@@ -40,7 +40,6 @@ impl Semaphore {
         *permits -= 1;
         Some(Permit(self))
     }
-
 }
 
 // sem.release()
