@@ -254,13 +254,25 @@ clap.workspace = true
 
     #[test]
     fn an_appendix_needs_no_order_and_runs_only_its_examples() {
-        let manifest = "[package]\nname = \"map\"\n\n[package.metadata.examples]\nappendix = true\n";
-        let appendix = read_manifest(manifest, PathBuf::from("crates/map")).unwrap();
-        assert!(appendix.appendix);
-        let programs = appendix.programs().unwrap();
-        assert!(programs.is_empty(), "crates/map has no examples and no binary to run");
-        let both = format!("{manifest}[package.metadata.lesson]\norder = 9\n");
-        let error = read_manifest(&both, PathBuf::from("crates/map")).err().unwrap();
+        let manifest = MANIFEST.replace(
+            "[package.metadata.lesson]\n# Lines from two threads: any order = any-order.\norder = 3 # the third\nany-order = true",
+            "[package.metadata.examples]\nappendix = true",
+        );
+        let dir = PathBuf::from("crates/thread-local");
+        let appendix = read_manifest(&manifest, dir.clone()).unwrap();
+        let lesson = read_manifest(MANIFEST, dir).unwrap();
+        assert!(appendix.appendix && !lesson.appendix);
+        // No examples here (the tests run in xtask/): the lesson still has its binary.
+        assert_eq!(lesson.programs().unwrap().len(), 1);
+        assert_eq!(appendix.programs().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn an_appendix_is_not_also_a_lesson() {
+        let both = format!("{MANIFEST}\n[package.metadata.examples]\nappendix = true\n");
+        let error = read_manifest(&both, PathBuf::from("crates/thread-local"))
+            .err()
+            .unwrap();
         assert!(error.contains("not a lesson"), "{error}");
     }
 

@@ -529,6 +529,7 @@ mod tests {
             dir: root.join("crates/l"),
             order: 1,
             any_order: false,
+            appendix: false,
         }];
         (root, ws, lessons)
     }

@@ -26,6 +26,7 @@ fn main() {
     match t.join() {
         Ok(value) => println!("Faulty returned {value}"),
         Err(payload) => {
+            // The payload is what panic! was given, as a Box<dyn Any>.
             let message = payload.downcast_ref::<&str>().unwrap_or(&"?");
             println!("Faulty panicked: {message}");
         }
