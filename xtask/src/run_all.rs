@@ -104,10 +104,12 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     let count = |wanted: fn(&Verdict) -> bool| verdicts.iter().filter(|v| wanted(v)).count();
     let failed = count(|v| matches!(v, Verdict::Failed));
     let blessed = count(|v| matches!(v, Verdict::Blessed));
+    let appendices = lessons.iter().filter(|lesson| lesson.appendix).count();
     let mut summary = format!(
-        "\nrun-all: {} programs of {} lessons and appendices run, {} matched, {failed} failed",
+        "\nrun-all: {} programs of {} lessons and {appendices} appendix run, {} matched, \
+         {failed} failed",
         verdicts.len(),
-        lessons.len(),
+        lessons.len() - appendices,
         count(|v| matches!(v, Verdict::Matched))
     );
     if bless {
