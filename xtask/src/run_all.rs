@@ -30,8 +30,9 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     ws.cargo(&build)?;
 
     let mut verdicts = Vec::new();
-    for (i, lesson) in lessons.iter().enumerate() {
-        println!("\n==> lesson {}/{}: {}", i + 1, lessons.len(), lesson.name);
+    for lesson in &lessons {
+        // The book's chapter number, so that run-all and the book name a lesson alike.
+        println!("\n==> chapter {}: {}", lesson.order, lesson.name);
         for program in lesson.programs()? {
             let verdict = run_one(ws, &program, bless).unwrap_or_else(|error| {
                 println!("FAILED {}: {error}", program.command());
