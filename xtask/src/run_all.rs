@@ -68,7 +68,20 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     }
     // Each `rust` block of a lesson's chapter and of its appendix must be an excerpt of the
     // lesson's `.rs` files.
+    // The proofs chapter and its appendix quote every lesson: their blocks must be an excerpt of
+    // some lesson's files.
     let mut misquoted = 0;
+    let mut every_source = Vec::new();
+    for lesson in &lessons {
+        rust_sources(&lesson.dir, &mut every_source)?;
+    }
+    for page in ["docs/proofs.md", "docs/deeper/proofs.md"] {
+        let text = fs::read_to_string(ws.root.join(page)).unwrap_or_default();
+        for block in docs::unquoted_rust_blocks(&text, &every_source) {
+            println!("\n{page}: this `rust` block is in no lesson under crates/:\n{block}");
+            misquoted += 1;
+        }
+    }
     for lesson in &lessons {
         let mut sources = Vec::new();
         rust_sources(&lesson.dir, &mut sources)?;
