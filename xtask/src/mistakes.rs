@@ -234,7 +234,9 @@ pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
         .collect();
     if mistakes.is_empty() {
         let which = if proofs { "that break its proofs" } else { "" };
-        return Err(format!("the catalogue has no mistakes for `{lesson}` {which}"));
+        return Err(format!(
+            "the catalogue has no mistakes for `{lesson}` {which}"
+        ));
     }
     Ok(listing(&mistakes))
 }
@@ -613,12 +615,17 @@ diff --git a/crates/l/src/lib.rs b/crates/l/src/lib.rs
         assert_eq!(mistake.caught_by, ["proof_a"]);
         assert_eq!(mistake.not_caught_by, ["proof_b"]);
         assert_eq!(mistake.models(), ["proof_a", "proof_b"]);
-        assert!(!mistake.breaks_the_proofs, "an entry breaks the lesson unless it says");
+        assert!(
+            !mistake.breaks_the_proofs,
+            "an entry breaks the lesson unless it says"
+        );
         let in_the_proofs = PATCH.replace("# why:", "# breaks: the proofs\n# why:");
         let parsed = parse("l", "x", Path::new("x.diff"), &in_the_proofs).expect("valid");
         assert!(parsed.breaks_the_proofs);
         let neither = PATCH.replace("# why:", "# breaks: the docs\n# why:");
-        let error = parse("l", "x", Path::new("x.diff"), &neither).err().expect("refused");
+        let error = parse("l", "x", Path::new("x.diff"), &neither)
+            .err()
+            .expect("refused");
         assert!(error.contains("`the lesson` or `the proofs`"), "{error}");
     }
 

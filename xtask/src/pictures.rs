@@ -202,8 +202,6 @@ fn document_of(
         )
 }
 
-/// One execution's schedule as an SVG: a lane per thread, time going down, a box per step with
-
 /// The narrow drawing of a schedule picture: `x.svg` is drawn again as `x-narrow.svg`.
 pub fn narrow(file: &str) -> String {
     format!("{}-narrow.svg", file.trim_end_matches(".svg"))
@@ -318,9 +316,21 @@ pub fn narrow_schedule_svg(schedule: &Schedule, source: &str) -> String {
         let (colour, tint) = LANES[step.lane % LANES.len()];
         let alert = !step.note.is_empty();
         if alert {
-            picture = picture.add(rect(lanes_x - 2.0, top + 1.0, right - lanes_x + 2.0, height - 2.0, ALERT_TINT));
+            picture = picture.add(rect(
+                lanes_x - 2.0,
+                top + 1.0,
+                right - lanes_x + 2.0,
+                height - 2.0,
+                ALERT_TINT,
+            ));
         } else if number % 2 == 1 {
-            picture = picture.add(rect(lanes_x - 2.0, *top, right - lanes_x + 2.0, *height, STRIPE));
+            picture = picture.add(rect(
+                lanes_x - 2.0,
+                *top,
+                right - lanes_x + 2.0,
+                *height,
+                STRIPE,
+            ));
         }
         let x = lane_x(step.lane);
         let middle = top + 3.0 + BOX / 2.0 + 4.5;
@@ -330,8 +340,15 @@ pub fn narrow_schedule_svg(schedule: &Schedule, source: &str) -> String {
         };
         picture = picture
             .add(
-                text(&(number + 1).to_string(), lanes_x - 6.0, middle, SMALL, MONO, MUTED)
-                    .set("text-anchor", "end"),
+                text(
+                    &(number + 1).to_string(),
+                    lanes_x - 6.0,
+                    middle,
+                    SMALL,
+                    MONO,
+                    MUTED,
+                )
+                .set("text-anchor", "end"),
             )
             .add(
                 rect(x, top + 3.0, right - x, BOX, fill)
@@ -350,13 +367,18 @@ pub fn narrow_schedule_svg(schedule: &Schedule, source: &str) -> String {
             line_y += LINE;
         }
         for words in note {
-            picture = picture.add(
-                text(words, x, line_y, SMALL, MONO, ALERT).set("font-weight", "bold"),
-            );
+            picture =
+                picture.add(text(words, x, line_y, SMALL, MONO, ALERT).set("font-weight", "bold"));
             line_y += LINE;
         }
     }
-    picture = picture.add(line(lanes_x - 2.0, rows_end + 6.0, right, rows_end + 6.0, RULE));
+    picture = picture.add(line(
+        lanes_x - 2.0,
+        rows_end + 6.0,
+        right,
+        rows_end + 6.0,
+        RULE,
+    ));
     for (k, words) in end.iter().enumerate() {
         picture = picture.add(
             text(words, MARGIN, end_y + k as f64 * 18.0, 13.0, SANS, INK)
@@ -366,6 +388,7 @@ pub fn narrow_schedule_svg(schedule: &Schedule, source: &str) -> String {
     format!("{picture}\n")
 }
 
+/// One execution's schedule as an SVG: a lane per thread, time going down, a box per step with
 /// the value beside it, the noted steps highlighted and their notes under them, the outcome last.
 pub fn schedule_svg(schedule: &Schedule, source: &str) -> String {
     const STEP_COLUMN: f64 = 44.0;
@@ -1002,20 +1025,34 @@ end\tfinal balance: 5 (the Python's comment says it should be 0)";
         let root = document.root_element();
         assert_eq!(root.attribute("width"), Some(px(NARROW).as_str()));
         let texts = texts(&svg);
-        for wanted in schedule.lanes.iter().chain(schedule.steps.iter().map(|s| &s.does)) {
+        for wanted in schedule
+            .lanes
+            .iter()
+            .chain(schedule.steps.iter().map(|s| &s.does))
+        {
             assert!(texts.contains(wanted), "no text {wanted:?} in {texts:?}");
         }
         for step in &schedule.steps {
             let beside = format!("{}: {}", schedule.beside, step.beside);
-            assert!(texts.iter().any(|t| beside.starts_with(t.as_str())), "no {beside:?}");
+            assert!(
+                texts.iter().any(|t| beside.starts_with(t.as_str())),
+                "no {beside:?}"
+            );
         }
         for node in document.descendants().filter(|n| n.has_tag_name("text")) {
             let x: f64 = node.attribute("x").unwrap().parse().unwrap();
             let size: f64 = node.attribute("font-size").unwrap().parse().unwrap();
             let content = node.text().unwrap_or_default().trim();
             let anchored_end = node.attribute("text-anchor") == Some("end");
-            let right = if anchored_end { x } else { x + mono_width(content, size) };
-            assert!(right <= NARROW, "{content:?} ends at {right} px, past {NARROW}");
+            let right = if anchored_end {
+                x
+            } else {
+                x + mono_width(content, size)
+            };
+            assert!(
+                right <= NARROW,
+                "{content:?} ends at {right} px, past {NARROW}"
+            );
         }
         assert_eq!(svg, narrow_schedule_svg(&schedule, SOURCE));
         assert_eq!(narrow("a-b.svg"), "a-b-narrow.svg");

@@ -76,8 +76,12 @@ pub fn no_lock_note(start: i64, runs: u64, balance: i64) -> String {
         ]
     } else {
         let first = match runs {
-            1 => format!("without the lock, this run ended at {balance}, not {start}:"),
-            2 => format!("without the lock, run 1 ended at {start}, and run 2 at {balance}:"),
+            1 => format!(
+                "without the lock, this run ended at {balance}, not {start}:"
+            ),
+            2 => format!(
+                "without the lock, run 1 ended at {start}, and run 2 at {balance}:"
+            ),
             _ => format!(
                 "without the lock, runs 1 to {} ended at {start}, and run {runs} at {balance}:",
                 runs - 1
@@ -189,15 +193,20 @@ pub fn run(options: &Options) -> Result<Printed, Vec<ThreadFailure>> {
             let mut runs = 0;
             let balance = loop {
                 runs += 1;
-                let balance =
-                    experiment(options.variant, start_balance, options.iterations)?;
+                let balance = experiment(
+                    options.variant,
+                    start_balance,
+                    options.iterations,
+                )?;
                 if balance != start_balance || runs == most {
                     break balance;
                 }
             };
             let note = match options.variant {
                 Variant::Locked => None,
-                Variant::Unlocked => Some(no_lock_note(start_balance, runs, balance)),
+                Variant::Unlocked => {
+                    Some(no_lock_note(start_balance, runs, balance))
+                }
             };
             Ok(Printed {
                 // print(balance)

@@ -122,7 +122,10 @@ fn without_the_lock_it_prints_a_balance_and_how_many_runs_it_took() {
     let stderr = stderr(&output);
     let found = (1..=NO_LOCK_RUNS)
         .any(|runs| stderr == format!("note: {}\n", no_lock_note(0, runs, balance)));
-    assert!(found, "not a note of 1 to {NO_LOCK_RUNS} runs ending at {balance}:\n{stderr}");
+    assert!(
+        found,
+        "not a note of 1 to {NO_LOCK_RUNS} runs ending at {balance}:\n{stderr}"
+    );
 
     let command = "$ cargo run -q -p lock-balance -- --no-lock\n";
     let shown = CHAPTER
@@ -132,9 +135,12 @@ fn without_the_lock_it_prints_a_balance_and_how_many_runs_it_took() {
     let (balance, note) = shown.split_once('\n').expect("its balance, then its note");
     let balance: i64 = balance.parse().expect("the chapter's balance");
     let note = note.split("\n```").next().expect("the block's end");
-    let as_printed = (1..=NO_LOCK_RUNS)
-        .any(|runs| note == format!("note: {}", no_lock_note(0, runs, balance)));
-    assert!(as_printed, "the chapter's note is not the program's:\n{note}");
+    let as_printed =
+        (1..=NO_LOCK_RUNS).any(|runs| note == format!("note: {}", no_lock_note(0, runs, balance)));
+    assert!(
+        as_printed,
+        "the chapter's note is not the program's:\n{note}"
+    );
 }
 
 #[test]
