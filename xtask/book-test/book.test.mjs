@@ -295,9 +295,11 @@ test('at a 390 px window no inline code runs off the page, and the page does not
     const page = await openPage(390, errors);
     await page.goto(origin + pagePath, { waitUntil: 'load', timeout: 30_000 });
     const found = await page.evaluate(() => {
-      // Inside a box that scrolls by itself (a table's wrapper, say), running past is that box's.
+      // Inside a box within the text that scrolls by itself (a table's wrapper, a picture's),
+      // running past is that box's. (The page's own column scrolls too, so the search stops
+      // at <main>.)
       const inScroller = (el) => {
-        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        for (let up = el.parentElement; up && up.tagName !== 'MAIN'; up = up.parentElement) {
           if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return true;
         }
         return false;
@@ -307,8 +309,18 @@ test('at a 390 px window no inline code runs off the page, and the page does not
       const off = inline
         .filter((el) => [...el.getClientRects()].some((r) => r.right > window.innerWidth + 1))
         .map((el) => el.textContent.slice(0, 60));
-      const wide = document.documentElement.scrollWidth > window.innerWidth + 1
-        ? [`the page is ${document.documentElement.scrollWidth} px wide`] : [];
+      // The column the text is in must not scroll sideways either.
+      const wide = [];
+      for (let up = document.querySelector('main'); up; up = up.parentElement) {
+        if (up.scrollWidth > up.clientWidth + 1 &&
+            ['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) {
+          wide.push(`${up.tagName.toLowerCase()}${up.id ? `#${up.id}` : ''} is ` +
+            `${up.scrollWidth} px wide in ${up.clientWidth} px`);
+        }
+      }
+      if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        wide.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+      }
       return { count: inline.length, off, wide };
     });
     count += found.count;
