@@ -246,7 +246,7 @@ test('at a 1000 px window no code block scrolls sideways', () => {
   none(problems, 'code blocks wider than the page');
 });
 
-test('at a 390 px window every picture is legible or scrolls by itself', async () => {
+test('at a 390 px window every picture is legible, every schedule whole, the chart scrolls by itself', async () => {
   const problems = [];
   let count = 0;
   for (const pagePath of pages) {
@@ -267,19 +267,69 @@ test('at a 390 px window every picture is legible or scrolls by itself', async (
         const fits = box.left >= 0 && box.right <= window.innerWidth;
         const scrolls = scroller !== null && scroller.scrollWidth > scroller.clientWidth &&
           scroller.getBoundingClientRect().right <= window.innerWidth;
-        return { src: img.getAttribute('src'), scale, fits, scrolls, ok: scale >= legible && (fits || scrolls) };
+        // A schedule's lanes are its point: it must show them all at once, not scroll to them.
+        const schedule = img.closest('.schedule') !== null;
+        const ok = scale >= legible && (fits || (scrolls && !schedule));
+        return { src: img.currentSrc.replace(/^.*\//, ''), scale, fits, scrolls, schedule, ok };
       }), LEGIBLE);
     for (const picture of pictures) {
       count += 1;
       if (!picture.ok) {
         problems.push(`${pagePath}: ${picture.src} drawn at ${(picture.scale * 100).toFixed(0)} % ` +
-          `of its size, ${picture.fits ? 'inside the window' : picture.scrolls ? 'in a box that scrolls' : 'cut off by the window'}`);
+          `of its size, ${picture.fits ? 'inside the window' : picture.scrolls ? 'in a box that scrolls' : 'cut off by the window'}` +
+          `${picture.schedule ? ': a schedule must show all its lanes at once' : ''}`);
       }
     }
     await page.close();
   }
   assert.ok(count > 0, 'no picture looked at');
   none(problems, 'pictures too small to read or cut off');
+});
+
+test('at a 390 px window no inline code runs off the page, and the page does not scroll sideways', async () => {
+  const problems = [];
+  let count = 0;
+  for (const pagePath of pages) {
+    if (pagePath.endsWith('/print.html')) continue; // the same text again
+    const errors = [];
+    const page = await openPage(390, errors);
+    await page.goto(origin + pagePath, { waitUntil: 'load', timeout: 30_000 });
+    const found = await page.evaluate(() => {
+      // Inside a box within the text that scrolls by itself (a table's wrapper, a picture's),
+      // running past is that box's. (The page's own column scrolls too, so the search stops
+      // at <main>.)
+      const inScroller = (el) => {
+        for (let up = el.parentElement; up && up.tagName !== 'MAIN'; up = up.parentElement) {
+          if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return true;
+        }
+        return false;
+      };
+      const inline = [...document.querySelectorAll('main :not(pre) > code')]
+        .filter((el) => el.getClientRects().length > 0 && !inScroller(el));
+      const off = inline
+        .filter((el) => [...el.getClientRects()].some((r) => r.right > window.innerWidth + 1))
+        .map((el) => el.textContent.slice(0, 60));
+      // The column the text is in must not scroll sideways either.
+      const wide = [];
+      for (let up = document.querySelector('main'); up; up = up.parentElement) {
+        if (up.scrollWidth > up.clientWidth + 1 &&
+            ['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) {
+          wide.push(`${up.tagName.toLowerCase()}${up.id ? `#${up.id}` : ''} is ` +
+            `${up.scrollWidth} px wide in ${up.clientWidth} px`);
+        }
+      }
+      if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        wide.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+      }
+      return { count: inline.length, off, wide };
+    });
+    count += found.count;
+    for (const code of found.off) problems.push(`${pagePath}: \`${code}\` runs past the window`);
+    for (const wide of found.wide) problems.push(`${pagePath}: ${wide}`);
+    await page.close();
+  }
+  assert.ok(count > 100, `only ${count} inline code elements looked at`);
+  none(problems, 'inline code or pages wider than a 390 px window');
 });
 
 for (const [word, chapter] of [

@@ -209,6 +209,9 @@ fn browser_test(ws: &Workspace, out: &Path) -> Result {
     let installed = fs::read(dir.join("package-lock.json")).unwrap_or_default();
     let fresh = lock == installed && dir.join("node_modules").join("playwright-core").is_dir();
     for file in TEST_FILES {
+        // A new file, not a write into the old one: a target/ copied with hard links (cp -al)
+        // would otherwise see the write in every copy.
+        let _ = fs::remove_file(dir.join(file));
         fs::copy(source.join(file), dir.join(file))
             .map_err(|e| format!("cannot copy xtask/book-test/{file}: {e}"))?;
     }

@@ -14,7 +14,7 @@ pub struct Lesson {
     pub name: String,
     /// `crates/<name>`.
     pub dir: PathBuf,
-    /// Its place in `run-all` and `prove`.
+    /// Its place in `run-all` and `prove`: its chapter's number in the book, which run-all prints.
     pub order: i64,
     /// Its stdout lines come from several threads, in an order the scheduler picks: the transcript
     /// check compares them as a multiset, so it accepts every permutation of the expected lines.

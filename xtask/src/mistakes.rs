@@ -42,6 +42,9 @@ pub struct Mistake {
     pub not_caught_by: Vec<String>,
     /// Why, in a few lines.
     pub why: Vec<String>,
+    /// It breaks the proofs, not the program (`# breaks: the proofs`): listed with chapter 3 and
+    /// the appendices (`mistakes <lesson> proofs`), not in the lesson's chapter.
+    pub breaks_the_proofs: bool,
 }
 
 impl Mistake {
@@ -107,6 +110,7 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
         caught_by: Vec::new(),
         not_caught_by: Vec::new(),
         why: Vec::new(),
+        breaks_the_proofs: false,
     };
     for (number, line) in text.lines().enumerate() {
         if !line.starts_with('#') {
@@ -133,10 +137,22 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
             "caught-by" => mistake.caught_by.push(value),
             "not-caught-by" => mistake.not_caught_by.push(value),
             "why" => mistake.why.push(value),
+            "breaks" => {
+                mistake.breaks_the_proofs = match value.as_str() {
+                    "the proofs" => true,
+                    "the lesson" => false,
+                    _ => {
+                        return Err(format!(
+                            "line {}: `breaks: {value}`: it breaks `the lesson` or `the proofs`",
+                            number + 1
+                        ));
+                    }
+                }
+            }
             _ => {
                 return Err(format!(
                     "line {}: `{key}` is not a key an entry has (once: mistake; any number: \
-                     python, caught-by, not-caught-by, why)",
+                     python, caught-by, not-caught-by, why; breaks)",
                     number + 1
                 ));
             }
@@ -200,17 +216,27 @@ pub fn listing(mistakes: &[Mistake]) -> String {
         .collect()
 }
 
-/// A chapter's block `mistakes <lesson>`: that lesson's entries.
+/// A chapter's block `mistakes <lesson>`: that lesson's entries that break the lesson; or
+/// `mistakes <lesson> proofs`, those that break its proofs (for chapter 3 and the appendices).
 pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
-    let [lesson] = words else {
-        return Err(format!("a mistakes block names one lesson, not {words:?}"));
+    let (lesson, proofs) = match words {
+        [lesson] => (lesson, false),
+        [lesson, "proofs"] => (lesson, true),
+        _ => {
+            return Err(format!(
+                "a mistakes block names one lesson, and maybe `proofs`, not {words:?}"
+            ));
+        }
     };
     let mistakes: Vec<Mistake> = catalogue(ws)?
         .into_iter()
-        .filter(|mistake| mistake.lesson == *lesson)
+        .filter(|mistake| mistake.lesson == *lesson && mistake.breaks_the_proofs == proofs)
         .collect();
     if mistakes.is_empty() {
-        return Err(format!("the catalogue has no mistakes for `{lesson}`"));
+        let which = if proofs { "that break its proofs" } else { "" };
+        return Err(format!(
+            "the catalogue has no mistakes for `{lesson}` {which}"
+        ));
     }
     Ok(listing(&mistakes))
 }
@@ -589,6 +615,18 @@ diff --git a/crates/l/src/lib.rs b/crates/l/src/lib.rs
         assert_eq!(mistake.caught_by, ["proof_a"]);
         assert_eq!(mistake.not_caught_by, ["proof_b"]);
         assert_eq!(mistake.models(), ["proof_a", "proof_b"]);
+        assert!(
+            !mistake.breaks_the_proofs,
+            "an entry breaks the lesson unless it says"
+        );
+        let in_the_proofs = PATCH.replace("# why:", "# breaks: the proofs\n# why:");
+        let parsed = parse("l", "x", Path::new("x.diff"), &in_the_proofs).expect("valid");
+        assert!(parsed.breaks_the_proofs);
+        let neither = PATCH.replace("# why:", "# breaks: the docs\n# why:");
+        let error = parse("l", "x", Path::new("x.diff"), &neither)
+            .err()
+            .expect("refused");
+        assert!(error.contains("`the lesson` or `the proofs`"), "{error}");
     }
 
     #[test]

@@ -93,11 +93,15 @@ pub fn sync_schedules(ws: &Workspace, fill: Fill, bless: bool) -> Result<Vec<Str
         };
         let schedule = Schedule::parse(&figure).map_err(|e| format!("{lesson}::{model}: {e}"))?;
         let source = format!("crates/{lesson}/tests/proofs.rs::{model}");
-        let drawn = schedule_svg(&schedule, &source);
-        if let Some(message) = check(ws, file, &drawn, bless)? {
-            stale.push(format!(
-                "{message}: the schedule {lesson}::{model} reported is drawn otherwise"
-            ));
+        for (file, drawn) in [
+            (file.to_string(), schedule_svg(&schedule, &source)),
+            (narrow(file), narrow_schedule_svg(&schedule, &source)),
+        ] {
+            if let Some(message) = check(ws, &file, &drawn, bless)? {
+                stale.push(format!(
+                    "{message}: the schedule {lesson}::{model} reported is drawn otherwise"
+                ));
+            }
         }
     }
     Ok(stale)
@@ -172,19 +176,216 @@ fn line(x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str) -> Line {
 /// its title and description for screen readers. What made the picture is said there, in its
 /// metadata, and not drawn.
 fn document(height: f64, title: &str, generated: &str, description: &str) -> Document {
+    document_of(WIDTH, height, title, generated, description)
+}
+
+/// [`document`], `width` px wide.
+fn document_of(
+    width: f64,
+    height: f64,
+    title: &str,
+    generated: &str,
+    description: &str,
+) -> Document {
     Document::new()
-        .set("width", px(WIDTH))
+        .set("width", px(width))
         .set("height", px(height))
-        .set("viewBox", format!("0 0 {} {}", px(WIDTH), px(height)))
+        .set("viewBox", format!("0 0 {} {}", px(width), px(height)))
         .set("role", "img")
         .add(Comment::new(generated))
         .add(Title::new(title))
         .add(Description::new().add(TextNode::new(description)))
         .add(
-            rect(0.5, 0.5, WIDTH - 1.0, height - 1.0, "#ffffff")
+            rect(0.5, 0.5, width - 1.0, height - 1.0, "#ffffff")
                 .set("rx", 8)
                 .set("stroke", RULE),
         )
+}
+
+/// The narrow drawing of a schedule picture: `x.svg` is drawn again as `x-narrow.svg`.
+pub fn narrow(file: &str) -> String {
+    format!("{}-narrow.svg", file.trim_end_matches(".svg"))
+}
+
+/// How wide the narrow drawings are: a phone's page (390 px) less mdBook's margins, so that at
+/// that width a picture is shown at its own size, every lane at once.
+const NARROW: f64 = 350.0;
+
+/// The same schedule as [`schedule_svg`], drawn [`NARROW`] px wide for a phone: the lanes are
+/// stacked rather than side by side. Each step is a box across the picture, in its thread's
+/// colour and indented by its lane, the value beside it under it; the threads' tabs at the top
+/// are indented the same way, so the lanes still read as lanes.
+pub fn narrow_schedule_svg(schedule: &Schedule, source: &str) -> String {
+    const MARGIN: f64 = 14.0;
+    const STEP_COLUMN: f64 = 34.0;
+    const INDENT: f64 = 26.0;
+    const LABEL: f64 = 12.0;
+    const SMALL: f64 = 11.0;
+    const BOX: f64 = 24.0;
+    const PAD: f64 = 8.0;
+    const LINE: f64 = 15.0;
+
+    let lanes_x = MARGIN + STEP_COLUMN;
+    let right = NARROW - MARGIN;
+    let lane_x = |lane: usize| lanes_x + lane as f64 * INDENT;
+    let chars = |size: f64, from: f64| ((right - from) / (size * MONO_EM)).floor() as usize;
+    let title = figures::wrap(&schedule.title, chars(15.0, MARGIN));
+    let end = figures::wrap(&schedule.end, chars(13.0, MARGIN));
+    // A label too wide for its box gets a smaller font (never below 10 px).
+    let label_size = schedule
+        .steps
+        .iter()
+        .map(|step| {
+            let room = right - lane_x(step.lane) - 2.0 * PAD;
+            (room / (step.does.chars().count() as f64 * MONO_EM)).min(LABEL)
+        })
+        .fold(LABEL, f64::min)
+        .max(10.0);
+
+    let mut y = MARGIN + 16.0;
+    let title_y = y;
+    y += (title.len() - 1) as f64 * 20.0 + 14.0;
+    let tabs_y = y;
+    y += schedule.lanes.len() as f64 * (BOX + 4.0) + 8.0;
+    let rows_y = y;
+    let mut rows = Vec::new();
+    for step in &schedule.steps {
+        let beside = match step.beside.is_empty() {
+            true => Vec::new(),
+            false => figures::wrap(
+                &format!("{}: {}", schedule.beside, step.beside),
+                chars(SMALL, lane_x(step.lane) + PAD),
+            ),
+        };
+        let note = match step.note.is_empty() {
+            true => Vec::new(),
+            false => figures::wrap(
+                &format!("\u{2191} {}", step.note),
+                chars(SMALL, lane_x(step.lane)),
+            ),
+        };
+        let height = BOX + 6.0 + (beside.len() + note.len()) as f64 * LINE + 6.0;
+        rows.push((y, height, beside, note));
+        y += height;
+    }
+    let rows_end = y;
+    let end_y = rows_end + 24.0;
+    let height = end_y + (end.len() - 1) as f64 * 18.0 + MARGIN;
+
+    let description = format!(
+        "{}. {} steps by {}, in the order one execution ran them, one under the other, each \
+         thread's indented by its own amount. {}. {}.",
+        schedule.title,
+        schedule.steps.len(),
+        schedule.lanes.join(" and "),
+        schedule.end,
+        generated_by("cargo xtask prove --bless", source)
+    );
+    let mut picture = document_of(
+        NARROW,
+        height,
+        &schedule.title,
+        &format!(
+            "{}. Do not edit: cargo xtask prove checks it, and redraws it with its bless flag.",
+            generated_by("cargo xtask prove", source)
+        ),
+        &description,
+    );
+    for (k, words) in title.iter().enumerate() {
+        picture = picture.add(
+            text(words, MARGIN, title_y + k as f64 * 20.0, 15.0, SANS, INK)
+                .set("font-weight", "bold"),
+        );
+    }
+    for (lane, name) in schedule.lanes.iter().enumerate() {
+        let (colour, _) = LANES[lane % LANES.len()];
+        let (x, top) = (lane_x(lane), tabs_y + lane as f64 * (BOX + 4.0));
+        picture = picture
+            .add(rect(x, top, right - x, BOX, colour).set("rx", 5))
+            .add(
+                text(name, x + PAD, top + BOX / 2.0 + 4.5, LABEL, MONO, "#ffffff")
+                    .set("font-weight", "bold"),
+            );
+    }
+    picture = picture.add(
+        text("step", lanes_x - 6.0, rows_y - 6.0, SMALL, SANS, MUTED).set("text-anchor", "end"),
+    );
+    for (number, (step, (top, height, beside, note))) in
+        schedule.steps.iter().zip(&rows).enumerate()
+    {
+        let (colour, tint) = LANES[step.lane % LANES.len()];
+        let alert = !step.note.is_empty();
+        if alert {
+            picture = picture.add(rect(
+                lanes_x - 2.0,
+                top + 1.0,
+                right - lanes_x + 2.0,
+                height - 2.0,
+                ALERT_TINT,
+            ));
+        } else if number % 2 == 1 {
+            picture = picture.add(rect(
+                lanes_x - 2.0,
+                *top,
+                right - lanes_x + 2.0,
+                *height,
+                STRIPE,
+            ));
+        }
+        let x = lane_x(step.lane);
+        let middle = top + 3.0 + BOX / 2.0 + 4.5;
+        let (stroke, fill, weight) = match alert {
+            true => (ALERT, "#ffffff", 2.5),
+            false => (colour, tint, 1.5),
+        };
+        picture = picture
+            .add(
+                text(
+                    &(number + 1).to_string(),
+                    lanes_x - 6.0,
+                    middle,
+                    SMALL,
+                    MONO,
+                    MUTED,
+                )
+                .set("text-anchor", "end"),
+            )
+            .add(
+                rect(x, top + 3.0, right - x, BOX, fill)
+                    .set("rx", 5)
+                    .set("stroke", stroke)
+                    .set("stroke-width", px(weight)),
+            )
+            .add(text(&step.does, x + PAD, middle, label_size, MONO, INK));
+        let mut line_y = top + 3.0 + BOX + LINE - 2.0;
+        for words in beside {
+            let shown = text(words, x + PAD, line_y, SMALL, MONO, MUTED);
+            picture = picture.add(match alert {
+                true => shown.set("fill", ALERT).set("font-weight", "bold"),
+                false => shown,
+            });
+            line_y += LINE;
+        }
+        for words in note {
+            picture =
+                picture.add(text(words, x, line_y, SMALL, MONO, ALERT).set("font-weight", "bold"));
+            line_y += LINE;
+        }
+    }
+    picture = picture.add(line(
+        lanes_x - 2.0,
+        rows_end + 6.0,
+        right,
+        rows_end + 6.0,
+        RULE,
+    ));
+    for (k, words) in end.iter().enumerate() {
+        picture = picture.add(
+            text(words, MARGIN, end_y + k as f64 * 18.0, 13.0, SANS, INK)
+                .set("font-weight", "bold"),
+        );
+    }
+    format!("{picture}\n")
 }
 
 /// One execution's schedule as an SVG: a lane per thread, time going down, a box per step with
@@ -814,6 +1015,49 @@ end\tfinal balance: 5 (the Python's comment says it should be 0)";
         );
     }
 
+    /// The narrow drawing: every lane, step and value is there, and no text runs past its edge
+    /// (monospace text measured as drawn; the sans-serif title and outcome are wrapped with room).
+    #[test]
+    fn a_narrow_schedule_shows_every_lane_and_step_within_its_width() {
+        let schedule = Schedule::parse(LOST_UPDATE).unwrap();
+        let svg = narrow_schedule_svg(&schedule, SOURCE);
+        let document = well_formed(&svg);
+        let root = document.root_element();
+        assert_eq!(root.attribute("width"), Some(px(NARROW).as_str()));
+        let texts = texts(&svg);
+        for wanted in schedule
+            .lanes
+            .iter()
+            .chain(schedule.steps.iter().map(|s| &s.does))
+        {
+            assert!(texts.contains(wanted), "no text {wanted:?} in {texts:?}");
+        }
+        for step in &schedule.steps {
+            let beside = format!("{}: {}", schedule.beside, step.beside);
+            assert!(
+                texts.iter().any(|t| beside.starts_with(t.as_str())),
+                "no {beside:?}"
+            );
+        }
+        for node in document.descendants().filter(|n| n.has_tag_name("text")) {
+            let x: f64 = node.attribute("x").unwrap().parse().unwrap();
+            let size: f64 = node.attribute("font-size").unwrap().parse().unwrap();
+            let content = node.text().unwrap_or_default().trim();
+            let anchored_end = node.attribute("text-anchor") == Some("end");
+            let right = if anchored_end {
+                x
+            } else {
+                x + mono_width(content, size)
+            };
+            assert!(
+                right <= NARROW,
+                "{content:?} ends at {right} px, past {NARROW}"
+            );
+        }
+        assert_eq!(svg, narrow_schedule_svg(&schedule, SOURCE));
+        assert_eq!(narrow("a-b.svg"), "a-b-narrow.svg");
+    }
+
     /// A table like the one on docs/performance.md, some rows left out.
     fn bars() -> Vec<Bar> {
         let bar = |threads: &str, strategy: &str, median: &str, ratio: &str| Bar {
@@ -895,8 +1139,16 @@ end\tfinal balance: 5 (the Python's comment says it should be 0)";
             assert!(description(&svg).contains(&source), "{file}");
             let chapter = fs::read_to_string(ws.root.join(format!("docs/{lesson}.md"))).unwrap();
             assert!(
-                chapter.contains(&format!("](pictures/{file})")),
+                chapter.contains(&format!("src=\"pictures/{file}\"")),
                 "docs/{lesson}.md does not embed {file}"
+            );
+            let narrow = narrow(file);
+            let svg = read(&narrow);
+            well_formed(&svg);
+            assert!(description(&svg).contains(&source), "{narrow}");
+            assert!(
+                chapter.contains(&format!("srcset=\"pictures/{narrow}\"")),
+                "docs/{lesson}.md does not offer {narrow} to a narrow window"
             );
         }
         well_formed(&read(CHART));

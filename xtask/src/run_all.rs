@@ -32,8 +32,9 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     ws.cargo(&build)?;
 
     let mut verdicts = Vec::new();
-    for (i, lesson) in lessons.iter().enumerate() {
-        println!("\n==> lesson {}/{}: {}", i + 1, lessons.len(), lesson.name);
+    for lesson in &lessons {
+        // The book's chapter number, so that run-all and the book name a lesson alike.
+        println!("\n==> chapter {}: {}", lesson.order, lesson.name);
         for program in lesson.programs()? {
             let verdict = run_one(ws, &program, bless).unwrap_or_else(|error| {
                 println!("FAILED {}: {error}", program.command());
@@ -81,7 +82,20 @@ pub fn run_all(ws: &Workspace, bless: bool) -> Result {
     }
     // Each `rust` block of a lesson's chapter and of its appendix must be an excerpt of the
     // lesson's `.rs` files.
+    // The proofs chapter and its appendix quote every lesson: their blocks must be an excerpt of
+    // some lesson's files.
     let mut misquoted = 0;
+    let mut every_source = Vec::new();
+    for lesson in &lessons {
+        rust_sources(&lesson.dir, &mut every_source)?;
+    }
+    for page in ["docs/proofs.md", "docs/deeper/proofs.md"] {
+        let text = fs::read_to_string(ws.root.join(page)).unwrap_or_default();
+        for block in docs::unquoted_rust_blocks(&text, &every_source) {
+            println!("\n{page}: this `rust` block is in no lesson under crates/:\n{block}");
+            misquoted += 1;
+        }
+    }
     for lesson in &lessons {
         let mut sources = Vec::new();
         rust_sources(&lesson.dir, &mut sources)?;

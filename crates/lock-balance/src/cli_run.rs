@@ -1,4 +1,5 @@
-//! What only the command line runs: one experiment and what to print after it, or `--trials`,
+//! What only the command line runs: one experiment (without the lock, until one loses an update)
+//! and what to print after it, or `--trials`,
 //! the experiment repeated and its balances counted. Not part of the lesson: `main.rs` calls
 //! [`run`], which calls the lesson's [`experiment`].
 
@@ -56,11 +57,46 @@ pub fn trials(
 const PROVES_NOTHING: &str =
     "A run that prints 0 proves nothing: the race may just not have struck.";
 
-/// The lesson's point after one run without the lock, for stderr (see [`Printed::note`]): two
-/// lines, the second under the first's text, so that each fits an 80-column terminal after
-/// `note: `.
-pub const ONE_RUN_NOTE: &str = "one run proves nothing: the race may just not have struck this \
-    time;\n      try --trials 20, and see the proof: cargo xtask prove lock-balance";
+/// Without `--trials`, how many runs `--no-lock` makes at most, stopping at the first that ends
+/// away from its start. One run ends at 0 often (a lost update needs a thread stopped at just the
+/// wrong moment), and a learner's first run should show the race, or say why it did not.
+pub const NO_LOCK_RUNS: u64 = 20;
+
+/// What the program says on stderr after `--no-lock` without `--trials`: `runs` runs were made,
+/// the last ending at `balance`, from `start`. Lines of at most 80 columns after `note: `, each
+/// later line indented under the first's text.
+pub fn no_lock_note(start: i64, runs: u64, balance: i64) -> String {
+    let lines = if balance == start {
+        [
+            format!("without the lock, all {runs} runs ended at {start}, yet the race is there:"),
+            "an update is lost only when one thread is stopped between reading the".to_string(),
+            "balance and writing it back, while the other thread writes it: rare.".to_string(),
+            "More runs may show it: --trials 1000. The proof finds it for certain:".to_string(),
+            "cargo xtask prove lock-balance".to_string(),
+        ]
+    } else {
+        let first = match runs {
+            1 => format!(
+                "without the lock, this run ended at {balance}, not {start}:"
+            ),
+            2 => format!(
+                "without the lock, run 1 ended at {start}, and run 2 at {balance}:"
+            ),
+            _ => format!(
+                "without the lock, runs 1 to {} ended at {start}, and run {runs} at {balance}:",
+                runs - 1
+            ),
+        };
+        [
+            first,
+            "an update was lost: one thread was stopped between reading the balance".to_string(),
+            "and writing it back, while the other thread wrote it. That is rare, so".to_string(),
+            format!("many runs end at {start}: count them with --trials 20; see the race step"),
+            "by step in the proof: cargo xtask prove lock-balance".to_string(),
+        ]
+    };
+    lines.join("\n      ")
+}
 
 impl fmt::Display for Trials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,7 +128,8 @@ impl fmt::Display for Trials {
 /// Once, or many times.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Run the experiment once and print the final balance: the Python program.
+    /// Run the experiment once and print the final balance: the Python program. Without the
+    /// lock, again until a run ends away from its start, at most [`NO_LOCK_RUNS`] runs.
     Once {
         /// The balance before the threads start (`--start-balance`; 0 in the Python).
         start_balance: i64,
@@ -128,9 +165,9 @@ impl Default for Options {
 pub struct Printed {
     /// For stdout: the final balance (`print(balance)`), or with trials the summary.
     pub stdout: String,
-    /// For stderr, as a `note:` line: after one run without the lock, why its balance, 0 or not,
-    /// proves nothing. Stdout stays what Python's `print` gives.
-    pub note: Option<&'static str>,
+    /// For stderr, as a `note:` line: without the lock, how many runs it took to lose an update,
+    /// or why none was lost ([`no_lock_note`]). Stdout stays what Python's `print` gives.
+    pub note: Option<String>,
 }
 
 /// Runs the program and returns what it prints.
@@ -147,11 +184,29 @@ pub fn run(options: &Options) -> Result<Printed, Vec<ThreadFailure>> {
             note: None,
         }),
         Mode::Once { start_balance } => {
-            let balance =
-                experiment(options.variant, start_balance, options.iterations)?;
+            // With the lock, the Python program: one run. Without it, runs until one ends away
+            // from its start, at most NO_LOCK_RUNS, and the note says how many it took.
+            let most = match options.variant {
+                Variant::Locked => 1,
+                Variant::Unlocked => NO_LOCK_RUNS,
+            };
+            let mut runs = 0;
+            let balance = loop {
+                runs += 1;
+                let balance = experiment(
+                    options.variant,
+                    start_balance,
+                    options.iterations,
+                )?;
+                if balance != start_balance || runs == most {
+                    break balance;
+                }
+            };
             let note = match options.variant {
                 Variant::Locked => None,
-                Variant::Unlocked => Some(ONE_RUN_NOTE),
+                Variant::Unlocked => {
+                    Some(no_lock_note(start_balance, runs, balance))
+                }
             };
             Ok(Printed {
                 // print(balance)

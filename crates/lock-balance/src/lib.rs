@@ -8,7 +8,7 @@
 //!
 //! The lesson comes first: [`locked`] and [`unlocked`], each with its `change_it` and
 //! `run_thread`, Python beside Rust; then [`experiment`], the two threads started and joined.
-//! What only the command line uses (`--trials`, the note after one run) is in `src/cli_run.rs`;
+//! What only the command line uses (`--trials`, the runs and note of `--no-lock`) is in `src/cli_run.rs`;
 //! where Rust differs and why the literal translation does not compile, in
 //! [`where_rust_differs`]. Threads, locks and
 //! atomics come from [`sync`], which the proofs switch to loom.
@@ -21,7 +21,9 @@ use std::fmt;
 
 use sync::{Arc, AtomicI64, Mutex, Ordering, thread};
 
-pub use cli_run::{Mode, ONE_RUN_NOTE, Options, Printed, Trials, run, trials};
+pub use cli_run::{
+    Mode, NO_LOCK_RUNS, Options, Printed, Trials, no_lock_note, run, trials,
+};
 
 /// `for i in range(100000)`: how many times each thread calls `change_it` by default.
 pub const ITERATIONS: u64 = 100_000;

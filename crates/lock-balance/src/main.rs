@@ -33,7 +33,9 @@ struct Args {
     iterations: u64,
 
     /// Run without the lock: the balance is an atomic, read then written in two separate steps,
-    /// so an update can be lost and the balance can end anywhere.
+    /// so an update can be lost and the balance can end anywhere. A run often ends at 0 all the
+    /// same, so without --trials the program runs again until one ends elsewhere (at most 20
+    /// runs), prints that run's balance, and says on stderr how many runs it took.
     #[arg(long)]
     no_lock: bool,
 

@@ -7,8 +7,8 @@ use std::sync::{Mutex, TryLockError};
 use std::thread;
 
 use lock_balance::{
-    Failure, LockPoisoned, Mode, ONE_RUN_NOTE, Options, Printed, ThreadFailure, Trials, Variant,
-    experiment, locked, run, trials, unlocked,
+    Failure, LockPoisoned, Mode, NO_LOCK_RUNS, Options, Printed, ThreadFailure, Trials, Variant,
+    experiment, locked, no_lock_note, run, trials, unlocked,
 };
 use pretty_assertions::assert_eq;
 
@@ -205,26 +205,69 @@ fn trials_print_their_summary_and_single_runs_the_balance() {
     );
 }
 
-/// One run without the lock prints the balance, as Python's `print` does, and the lesson's point
-/// goes to stderr as a note; `--trials` states it in its summary instead.
+/// Without the lock, the program prints one balance, as Python's `print` does: that of the first
+/// run to end away from 0, or 0 after [`NO_LOCK_RUNS`] runs; the note on stderr says which.
+/// `--trials` states the lesson's point in its summary instead.
 #[test]
-fn one_run_without_the_lock_adds_a_note() {
+fn without_the_lock_the_note_says_how_many_runs_it_took() {
     let options = Options {
         variant: Variant::Unlocked,
         iterations: 10,
         mode: Mode::Once { start_balance: 0 },
     };
     let printed = run(&options).unwrap();
-    assert!(
-        printed.stdout.trim_end().parse::<i64>().is_ok(),
-        "{printed:?}"
-    );
-    assert_eq!(printed.note, Some(ONE_RUN_NOTE));
+    let balance: i64 = printed.stdout.trim_end().parse().expect("one balance");
+    let note = printed.note.expect("a note");
+    let runs = (1..=NO_LOCK_RUNS)
+        .find(|&runs| note == no_lock_note(0, runs, balance))
+        .unwrap_or_else(|| panic!("a note for 1 to {NO_LOCK_RUNS} runs, not:\n{note}"));
+    assert!(balance != 0 || runs == NO_LOCK_RUNS, "{note}");
     let options = Options {
         mode: Mode::Trials(2),
         ..options
     };
     assert_eq!(run(&options).unwrap().note, None);
+}
+
+/// The three forms of the note, exactly, each line within 80 columns after `note: `.
+#[test]
+fn the_no_lock_note_names_the_runs_and_why() {
+    let indent = |lines: &[&str]| lines.join("\n      ");
+    assert_eq!(
+        no_lock_note(0, 1, 13),
+        indent(&[
+            "without the lock, this run ended at 13, not 0:",
+            "an update was lost: one thread was stopped between reading the balance",
+            "and writing it back, while the other thread wrote it. That is rare, so",
+            "many runs end at 0: count them with --trials 20; see the race step",
+            "by step in the proof: cargo xtask prove lock-balance",
+        ])
+    );
+    assert!(no_lock_note(0, 2, -8).starts_with(
+        "without the lock, run 1 ended at 0, and run 2 at -8:\n      an update was lost"
+    ));
+    assert!(no_lock_note(0, 7, 5).starts_with(
+        "without the lock, runs 1 to 6 ended at 0, and run 7 at 5:\n      an update was lost"
+    ));
+    assert_eq!(
+        no_lock_note(0, NO_LOCK_RUNS, 0),
+        indent(&[
+            "without the lock, all 20 runs ended at 0, yet the race is there:",
+            "an update is lost only when one thread is stopped between reading the",
+            "balance and writing it back, while the other thread writes it: rare.",
+            "More runs may show it: --trials 1000. The proof finds it for certain:",
+            "cargo xtask prove lock-balance",
+        ])
+    );
+    for note in [
+        no_lock_note(0, 1, -174_949),
+        no_lock_note(0, NO_LOCK_RUNS - 1, -174_949),
+        no_lock_note(0, NO_LOCK_RUNS, 0),
+    ] {
+        for line in format!("note: {note}").lines() {
+            assert!(line.chars().count() <= 80, "over 80 columns: {line:?}");
+        }
+    }
 }
 
 /// The chapter and its appendix show the programs of `tests/compile_fail/` whole, as they are.
