@@ -610,10 +610,6 @@
         stop();
         step(number - 1);
         event.preventDefault();
-        const button = columns.querySelectorAll('.scheduler-step-button')[number - 1];
-        if (button && document.activeElement !== button && panel.contains(document.activeElement)) {
-          button.focus();
-        }
       } else if (key === 'u' || key === 'backspace') {
         stop(); undoStep(); event.preventDefault();
       } else if (key === 'r') {
@@ -624,6 +620,12 @@
     });
 
     function render(said) {
+      // The step buttons are drawn anew: keep the keyboard focus on the one that had it (or on
+      // the panel, if that one is now disabled), so that a keyboard user is not sent back to
+      // the top of the page.
+      const active = document.activeElement;
+      const hadFocus = panel.contains(active);
+      const focusedThread = hadFocus ? active.dataset.thread : undefined;
       const state = states[states.length - 1];
       const end = ending(variant, state);
       columns.replaceChildren();
@@ -676,6 +678,12 @@
         shared.append(el('div', {}, el('dt', { text: name }), el('dd', { text: value })));
       }
       undo.disabled = states.length <= 1;
+      if (hadFocus) {
+        const again = focusedThread === undefined ? active
+          : columns.querySelector(`.scheduler-step-button[data-thread="${focusedThread}"]`);
+        if (again && !again.disabled && again.isConnected) again.focus();
+        else panel.focus();
+      }
       history.replaceChildren(...log.map((line) => el('li', { text: line })));
       panel.dataset.state = JSON.stringify(state);
       panel.dataset.variant = variant.id;

@@ -336,12 +336,12 @@ test('the panels say why a deadlocked thread waits', async () => {
   assert.equal(main, 'blocked: waits in join for Ledger to end');
   const page2 = await open('/docs/lock-order.html', 1000, errors);
   const orders = page2.locator('.scheduler-panel');
-  await orders.getByRole('button', { name: 'Step Thread-1' }).click();
-  await orders.getByRole('button', { name: 'Step Thread-2' }).click();
+  // Opposite orders: Thread-1 locks A, Thread-2 locks B, and each then waits for the other.
   await orders.getByRole('button', { name: 'Step Thread-1' }).click();
   assert.equal(await orders.getAttribute('data-ending'), null, 'Thread-2 can still take its step');
   await orders.getByRole('button', { name: 'Step Thread-2' }).click();
   assert.equal(await orders.getAttribute('data-ending'), 'deadlock');
+  assert.equal(await orders.locator('.scheduler-banner').getAttribute('data-kind'), 'goal');
   const states = await orders.locator('.scheduler-thread-state').allTextContents();
   assert.deepEqual(states, [
     'blocked: waits for account B, which Thread-2 holds',
@@ -406,8 +406,11 @@ test('the panels are labelled for screen readers, and not by colour alone', asyn
     assert.match(facts.label ?? '', /^Be the scheduler/, `${pagePath}: the panel has no name`);
     assert.deepEqual(facts.live.sort(), ['assertive', 'polite'], `${pagePath}: live regions`);
     assert.ok(facts.threads.every((label) => /^(Thread-\d|main|Ledger) \(/.test(label)), facts.threads.join());
-    assert.ok(facts.current.length >= 2 && facts.current.every((mark) => mark === '▶ next'),
-      `${pagePath}: the next steps are not marked in words: ${facts.current}`);
+    // At the start each thread's first row is marked: "▶ next", or "■ waits" (the channel's
+    // ledger, on an empty queue), in words and shapes, not only in colour.
+    assert.ok(facts.current.length === facts.threads.length && facts.current.includes('▶ next') &&
+      facts.current.every((mark) => mark === '▶ next' || mark === '■ waits'),
+    `${pagePath}: the next steps are not marked in words: ${facts.current}`);
     assert.deepEqual(facts.pressed, ['true', 'false']);
     await page.closeAll();
   }
