@@ -23,7 +23,8 @@
   // The lessons' threads, step by step.
   //
   // A step: `rust` (the line), `py` (its Python twin, or lines), `part` ('read' or 'write' for
-  // the halves of a compound line), `blocked(state, me)` (why it cannot go now, or null),
+  // the halves of a compound line, with `marks`, the part of the line that half is, underlined),
+  // `blocked(state, me)` (why it cannot go now, or null),
   // `run(state, me)` (does it, and returns what it did in words; it may set me.pc itself, else
   // the thread goes on to the next row). `state.shared` is what the threads share, `me` the
   // thread's own state ({pc, ...locals}). A thread past its last row is done.
@@ -34,11 +35,11 @@
     const py = `balance = balance ${sign} n`;
     return [
       {
-        rust, py, part: 'read',
+        rust, py, part: 'read', marks: { text: 'balance.load(SeqCst)' },
         run: (s, me) => { me.read = s.shared.balance; return `reads ${me.read}`; },
       },
       {
-        rust, py, part: 'write',
+        rust, py, part: 'write', marks: { text: 'balance.store(' },
         run: (s, me, t) => {
           const value = sign === '+' ? me.read + t.n : me.read - t.n;
           const lost = s.shared.balance !== me.read;
@@ -57,11 +58,11 @@
     const py = `balance = balance ${sign} n`;
     return [
       {
-        rust, py, part: 'read',
+        rust, py, part: 'read', marks: { text: `*balance ${sign} n`, last: true },
         run: (s, me) => { me.read = s.shared.balance; return `reads ${me.read}`; },
       },
       {
-        rust, py, part: 'write',
+        rust, py, part: 'write', marks: { text: '*balance =' },
         run: (s, me, t) => {
           const value = sign === '+' ? me.read + t.n : me.read - t.n;
           s.shared.balance = value;
@@ -238,6 +239,7 @@
   function channelLedger(forgotten) {
     const main = {
       name: 'main', about: 'joins them',
+      note: forgotten ? 'drop(sender); is missing here: main keeps Sender 1' : null,
       steps: [
         ...(forgotten ? [] : [dropSender('drop(sender);', [], 'main')]),
         join('let failure = match handle.join() {', 't1.join()', 'Thread-1'),
@@ -353,7 +355,7 @@
         {
           id: 'forgotten', label: 'The forgotten Sender',
           code: 'main without drop(sender) (mistakes/forgotten-sender)',
-          goal: 'Get the ledger to return the balance.',
+          goal: 'Make the program hang: every thread waiting, forever.',
           shared: () => ({ queue: [], senders: [1, 2, 3], ledger: 0, returned: null }),
           threads: channelLedger(true),
           ending: (s) => String(s.shared.returned),
@@ -363,7 +365,7 @@
         {
           id: 'dropped', label: 'As written',
           code: 'three_threads, with drop(sender)',
-          goal: 'Get the ledger to return the balance.',
+          goal: 'Make the program hang: every thread waiting, forever.',
           shared: () => ({ queue: [], senders: [1, 2, 3], ledger: 0, returned: null }),
           threads: channelLedger(false),
           ending: (s) => String(s.shared.returned),
@@ -456,12 +458,30 @@
         }
       });
     }
+    // How many orders of the steps there are from the start to an ending: the state graph has
+    // no cycle (every step moves a thread on, or empties the queue), so count by memo.
+    const counted = new Map();
+    const paths = (state) => {
+      const key = JSON.stringify(state);
+      if (counted.has(key)) return counted.get(key);
+      let total = 0;
+      if (ending(variant, state) !== null) total = 1;
+      else {
+        variant.threads.forEach((_, i) => {
+          const n = next(variant, state, i);
+          if (!n.done && !n.blocked) total += paths(advance(variant, state, i).state);
+        });
+      }
+      counted.set(key, total);
+      return total;
+    };
+    const orders = paths(start);
     const pathTo = (key) => {
       const path = [];
       for (let link = seen.get(key); link; link = seen.get(link.from)) path.unshift(link.thread);
       return path;
     };
-    return { endings, pathTo, states };
+    return { endings, pathTo, states, orders };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -476,6 +496,20 @@
     for (const child of children) if (child) node.append(child);
     return node;
   };
+
+  /** A step's Rust line, the part it reads or writes underlined (where the step names it). */
+  function rustLine(stepSpec) {
+    const code = el('code', { class: 'scheduler-rust' });
+    const { rust, marks } = stepSpec;
+    const at = marks ? (marks.last ? rust.lastIndexOf(marks.text) : rust.indexOf(marks.text)) : -1;
+    if (at < 0) {
+      code.textContent = rust;
+      return code;
+    }
+    code.append(rust.slice(0, at), el('span', { class: 'scheduler-hl', text: marks.text }),
+      rust.slice(at + marks.text.length));
+    return code;
+  }
 
   let panelCount = 0;
 
@@ -497,6 +531,9 @@
     const tabs = el('div', { class: 'scheduler-variants', role: 'group', 'aria-label': 'Which code' });
     const goal = el('p', { class: 'scheduler-goal' });
     const columns = el('div', { class: 'scheduler-threads' });
+    // The step buttons, the shared state and the controls together: on a phone, where the
+    // threads stack, this dock stays at the bottom of the window while the panel is in view.
+    const stepBar = el('div', { class: 'scheduler-stepbar', role: 'group', 'aria-label': 'Step a thread' });
     const shared = el('dl', { class: 'scheduler-shared', 'aria-label': 'Shared state' });
     const controls = el('div', { class: 'scheduler-controls', role: 'group', 'aria-label': 'Controls' });
     const undo = el('button', { type: 'button', 'data-action': 'undo', text: 'Undo' });
@@ -506,7 +543,8 @@
     const status = el('p', { class: 'scheduler-status', role: 'status', 'aria-live': 'polite' });
     const banner = el('p', { class: 'scheduler-banner', 'aria-live': 'assertive', hidden: '' });
     const history = el('ol', { class: 'scheduler-history', 'aria-label': 'Steps taken' });
-    panel.append(title, help, tabs, goal, columns, shared, controls, banner, status,
+    const dock = el('div', { class: 'scheduler-dock' }, stepBar, shared, controls, status);
+    panel.append(title, help, tabs, goal, columns, dock, banner,
       el('details', { class: 'scheduler-log' }, el('summary', { text: 'Steps taken' }), history));
 
     let variant = spec.variants[0];
@@ -568,14 +606,14 @@
 
     function showMe() {
       stop();
-      const { endings, pathTo, states: count } = analysis();
+      const { endings, pathTo, orders } = analysis();
       const bad = [...endings.keys()].filter((e) => variant.bad(e));
       if (!bad.length) {
-        const all = [...endings.keys()].join('; ');
+        const all = [...endings.keys()].map((e) => spec.says(e)).join('; ');
         banner.hidden = false;
         banner.dataset.kind = 'safe';
-        banner.textContent = `No path ends badly: the ${count} states reachable from the start ` +
-          `end only at ${all}. ${variant.goal.replace(/\.$/, '')} cannot be done here.`;
+        banner.textContent = `Every path ends well: each of the ${orders} orders the steps can ` +
+          `run in ends with ${all}. The goal cannot be reached here.`;
         render('');
         return;
       }
@@ -629,6 +667,7 @@
       const state = states[states.length - 1];
       const end = ending(variant, state);
       columns.replaceChildren();
+      stepBar.replaceChildren();
       variant.threads.forEach((thread, i) => {
         const n = next(variant, state, i);
         const column = el('section', {
@@ -637,6 +676,7 @@
         column.append(el('h5', { text: `${i + 1}. ${thread.name}` },
           el('span', { class: 'scheduler-about', text: ` (${thread.about})` })));
         const list = el('ol', { class: 'scheduler-steps' });
+        if (thread.note) list.append(el('li', { class: 'scheduler-note', text: thread.note }));
         thread.steps.forEach((stepSpec, k) => {
           const pc = state.threads[i].pc;
           const row = el('li', { class: 'scheduler-row' });
@@ -645,15 +685,19 @@
             row.classList.add(n.blocked ? 'scheduler-blocked-row' : 'scheduler-next');
             row.setAttribute('aria-current', 'step');
             mark = n.blocked ? '■ waits' : '▶ next';
+          } else if (k < pc) {
+            row.classList.add('scheduler-done-row');
+            mark = '✓';
           }
           row.append(el('span', { class: 'scheduler-mark', text: mark }));
-          const code = el('code', { class: 'scheduler-rust', text: stepSpec.rust });
-          row.append(code);
+          row.append(rustLine(stepSpec));
+          const meta = el('span', { class: 'scheduler-meta' });
           if (stepSpec.part) {
-            row.append(el('span', { class: `scheduler-part scheduler-${stepSpec.part}`, text: stepSpec.part }));
+            meta.append(el('span', { class: `scheduler-part scheduler-${stepSpec.part}`, text: `its ${stepSpec.part}` }));
           }
           const py = [].concat(stepSpec.py);
-          if (py.length) row.append(el('code', { class: 'scheduler-py', text: `Python: ${py.join('; ')}` }));
+          if (py.length) meta.append(el('code', { class: 'scheduler-py', text: `Python: ${py.join('; ')}` }));
+          if (meta.childNodes.length) row.append(meta);
           list.append(row);
         });
         column.append(list);
@@ -661,16 +705,19 @@
         if (n.done) what = 'done';
         else if (n.blocked) what = `blocked: ${n.blocked}`;
         else what = 'ready';
+        const stateId = `${id}-thread-${i}`;
         column.append(el('p', {
-          class: `scheduler-thread-state${n.blocked ? ' scheduler-blocked' : ''}`, text: what,
+          id: stateId, class: `scheduler-thread-state${n.blocked ? ' scheduler-blocked' : ''}`,
+          text: what,
         }));
         const button = el('button', {
           type: 'button', class: 'scheduler-step-button', 'data-thread': String(i),
           text: `Step ${thread.name}`, 'aria-keyshortcuts': String(i + 1),
+          'aria-describedby': stateId,
         });
         if (n.done || n.blocked || end !== null) button.disabled = true;
         button.addEventListener('click', () => { stop(); step(i); });
-        column.append(button);
+        stepBar.append(button);
         columns.append(column);
       });
       shared.replaceChildren();
@@ -680,7 +727,7 @@
       undo.disabled = states.length <= 1;
       if (hadFocus) {
         const again = focusedThread === undefined ? active
-          : columns.querySelector(`.scheduler-step-button[data-thread="${focusedThread}"]`);
+          : stepBar.querySelector(`.scheduler-step-button[data-thread="${focusedThread}"]`);
         if (again && !again.disabled && again.isConnected) again.focus();
         else panel.focus();
       }

@@ -259,6 +259,7 @@ for (const { lesson, page: pagePath, variants } of PANELS) {
         assert.equal(await banner.getAttribute('data-kind'), 'safe');
         const text = await banner.textContent();
         for (const ending of loom) assert.ok(text.includes(ending), `the banner does not name ${ending}: ${text}`);
+        assert.ok(text.includes(`each of the ${walked.paths} orders`), `the banner miscounts the paths: ${text}`);
       } else {
         await page.waitForFunction(
           (p) => p.dataset.ending !== undefined && !p.hasAttribute('data-playing'),
