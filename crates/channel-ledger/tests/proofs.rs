@@ -383,7 +383,10 @@ fn contrast_with_mains_sender_kept_the_ledger_waits_forever() {
                 .collect();
             // The mistake: no drop(sender) here; main's Sender lives until after the joins.
             for handle in tellers {
-                handle.join().expect("a teller panicked").expect("the ledger was gone");
+                handle
+                    .join()
+                    .expect("a teller panicked")
+                    .expect("the ledger was gone");
             }
             // Never reached while main keeps its Sender: the ledger waits for it.
             let _balance = ledger.join().expect("the ledger panicked");

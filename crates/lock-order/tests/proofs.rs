@@ -174,7 +174,10 @@ fn no_deadlock(transfers: u64) {
     let waited = runs.iter().filter(|(_, steps)| contended(steps)).count();
     // How the executions ended, for the book's scheduler panel: its walk of every path at 1
     // transfer per thread must end exactly so.
-    figures::report("endings", endings(runs.iter().map(|(balances, _)| balances), false));
+    figures::report(
+        "endings",
+        endings(runs.iter().map(|(balances, _)| balances), false),
+    );
     figures::report(
         "covered",
         format!(
@@ -420,10 +423,7 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
             n - 1
         ),
     };
-    figures::report(
-        "endings",
-        endings(ended.lock().unwrap().iter(), true),
-    );
+    figures::report("endings", endings(ended.lock().unwrap().iter(), true));
     figures::report(
         "found-at",
         format!("found in execution {}; {before}", deadlocked.execution),
