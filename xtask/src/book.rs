@@ -6,10 +6,11 @@
 //! `target/book/crates/`: the book's folder sits beside them as `docs/` sits beside `crates/` in
 //! the repo, so the same relative link works on GitHub, in the book over HTTP, and from disk.
 //!
-//! The browser test is `xtask/book-test/book.test.mjs`, run by Node's own test runner with the
-//! `playwright-core` package (no browser of its own: it drives the system's Chromium). It is
-//! installed with `npm ci` into `target/book-test/`, so nothing of it is built by `cargo xtask
-//! run-all` or any cargo build.
+//! The browser tests are `xtask/book-test/book.test.mjs` and `panels.test.mjs` (the "Be the
+//! scheduler" panels, checked against the lessons and the proofs' figures), run by Node's own
+//! test runner with the `playwright-core` package (no browser of its own: it drives the
+//! system's Chromium). It is installed with `npm ci` into `target/book-test/`, so nothing of it
+//! is built by `cargo xtask run-all` or any cargo build.
 
 use std::env;
 use std::ffi::OsString;
@@ -22,8 +23,15 @@ use crate::workspace::{Result, Workspace, run};
 
 /// The mdbook the book is built with, installed into `target/tools/` when absent.
 pub const MDBOOK_VERSION: &str = "0.5.4";
-/// The browser test, its package and its lock file, in `xtask/book-test/`.
-const TEST_FILES: [&str; 3] = ["book.test.mjs", "package.json", "package-lock.json"];
+/// The browser tests, their package and its lock file, in `xtask/book-test/`.
+const TEST_FILES: [&str; 4] = [
+    "book.test.mjs",
+    "panels.test.mjs",
+    "package.json",
+    "package-lock.json",
+];
+/// The browser tests `node --test` runs: the whole book, then the scheduler panels.
+const TESTS: [&str; 2] = ["book.test.mjs", "panels.test.mjs"];
 /// Where a browser is looked for when `$CHROMIUM` is not set (Debian's package first).
 const BROWSERS: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "chrome"];
 
@@ -227,10 +235,13 @@ fn browser_test(ws: &Workspace, out: &Path) -> Result {
     let result = run(
         Command::new(node)
             .current_dir(&dir)
-            .args(["--test", "--test-reporter=spec", "book.test.mjs"])
+            .args(["--test", "--test-reporter=spec"])
+            .args(TESTS)
             .env("BOOK_ROOT", out)
+            // The panels' test checks their lines against the lessons' sources.
+            .env("REPO_ROOT", &ws.root)
             .env("CHROMIUM", chromium),
-        "node --test book.test.mjs (the browser test of the book)",
+        "node --test book.test.mjs panels.test.mjs (the browser tests of the book)",
     );
     eprintln!(
         "cargo xtask book: the browser test took {:.0} s",

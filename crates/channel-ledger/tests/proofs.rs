@@ -308,6 +308,9 @@ fn the_ledger_ends_once_every_sender_is_gone() {
         ledger_ends_when_every_sender_is_gone,
     );
     let executions = exploration.finish();
+    // How the executions ended, for the book's scheduler panel (its walk of every path of the
+    // program as written must end the same).
+    figures::report("endings", show(&covered.returned));
     assert_covered(&covered, executions, FLOOR_1_PAIR_BOUND_2, false);
 }
 
@@ -334,6 +337,89 @@ fn with_maxsize_1_the_balance_is_zero_and_every_amount_arrives() {
     );
     let executions = exploration.finish();
     assert_covered(&covered, executions, FLOOR_SYNC, true);
+}
+
+/// Contrast, for the book's scheduler panel: the lesson's own `ledger` and `teller`, started as
+/// `experiment` starts them, but by a main thread that keeps its own `Sender` (the
+/// `forgotten-sender` mistake, made here in the model's main, not in the lesson), 1 pair per
+/// teller, preemption bound 2. Passes when loom finds every thread blocked with the ledger
+/// waiting in `recv` and main's `Sender` alive; reports the ending (`deadlock`) and the deadlock
+/// in the lesson's words. Fails if the ledger's loop ended while a `Sender` lived (a ledger that
+/// stops when the queue looks empty), for then no execution deadlocks.
+#[test]
+fn contrast_with_mains_sender_kept_the_ledger_waits_forever() {
+    use channel_ledger::explain::deadlock;
+    use channel_ledger::sync::channel::log;
+    use channel_ledger::sync::{mpsc, thread};
+    use channel_ledger::{ledger, teller};
+    use std::panic::{self, AssertUnwindSafe};
+
+    let exploration = Exploration::start(
+        "contrast: with main's own Sender kept, loom finds the ledger waiting forever \
+         (channel(), 1 pair per teller; preemption bound 2)",
+    );
+    search::quiet_loom_deadlocks();
+    let (_, builder) = search(2);
+    let counter = exploration.clone();
+    let searched = panic::catch_unwind(AssertUnwindSafe(|| {
+        builder.check(move || {
+            counter.execution();
+            log::record();
+            // q = queue.Queue(); t0.start(); t1.start(); t2.start(), as `experiment` does them
+            let (sender, receiver) = mpsc::channel();
+            let ledger = thread::Builder::new()
+                .name(LEDGER.to_string())
+                .spawn(move || ledger(receiver, 0))
+                .expect("failed to spawn thread");
+            let tellers: Vec<_> = TELLERS
+                .iter()
+                .map(|&(name, n)| {
+                    let queue = sender.clone();
+                    thread::Builder::new()
+                        .name(name.to_string())
+                        .spawn(move || teller(queue, n, 1))
+                        .expect("failed to spawn thread")
+                })
+                .collect();
+            // The mistake: no drop(sender) here; main's Sender lives until after the joins.
+            for handle in tellers {
+                handle
+                    .join()
+                    .expect("a teller panicked")
+                    .expect("the ledger was gone");
+            }
+            // Never reached while main keeps its Sender: the ledger waits for it.
+            let _balance = ledger.join().expect("the ledger panicked");
+            drop(sender);
+            log::take();
+        });
+    }));
+    exploration.finish();
+    let payload = match searched {
+        Ok(()) => panic!(
+            "with main's own Sender kept, no execution deadlocked: the ledger's loop ended while \
+             a Sender lived"
+        ),
+        Err(payload) => payload,
+    };
+    let message = payload.downcast_ref::<String>().map_or("", String::as_str);
+    if !message.starts_with("deadlock; threads") {
+        panic::resume_unwind(payload);
+    }
+    let entries = log::take();
+    let ledger_waits = entries
+        .iter()
+        .rev()
+        .find(|entry| entry.thread == LEDGER)
+        .is_some_and(|entry| entry.event == Event::WaitsForMessage);
+    let alive = live_senders(&entries);
+    assert!(
+        ledger_waits && alive.iter().any(|(_, holder, _)| holder == log::MAIN),
+        "loom found a deadlock, but not the ledger waiting for main's Sender:\n{}",
+        deadlock(&entries)
+    );
+    figures::report("endings", "deadlock");
+    figures::report("report", deadlock(&entries));
 }
 
 /// The preemption bound of proof 4: its queue of one makes every send wait on every receive,

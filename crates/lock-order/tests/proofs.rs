@@ -27,6 +27,7 @@
 #![cfg(loom)]
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use figures::Exploration;
 use lock_order::sync::steps::{Access, Step};
@@ -171,6 +172,12 @@ fn no_deadlock(transfers: u64) {
         })
         .collect();
     let waited = runs.iter().filter(|(_, steps)| contended(steps)).count();
+    // How the executions ended, for the book's scheduler panel: its walk of every path at 1
+    // transfer per thread must end exactly so.
+    figures::report(
+        "endings",
+        endings(runs.iter().map(|(balances, _)| balances), false),
+    );
     figures::report(
         "covered",
         format!(
@@ -197,6 +204,21 @@ fn no_deadlock(transfers: u64) {
             .any(|(_, s)| first_to_lock(s).as_deref() == Some(mover.name))),
         "each thread must have been first to lock in some execution"
     );
+}
+
+/// The distinct endings of a search, as the book's scheduler panel names them: each set of
+/// final balances (`A: ..., B: ..., total: ...`), in order, `; ` between, then `deadlock`
+/// if the search found one.
+fn endings<'a>(balances: impl Iterator<Item = &'a Balances>, deadlock: bool) -> String {
+    let mut endings: Vec<String> = balances
+        .map(|balances| balances.to_string().replace('\n', ", "))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if deadlock {
+        endings.push("deadlock".to_string());
+    }
+    endings.join("; ")
 }
 
 /// Proof 1, 1 transfer per thread (see `no_deadlock`).
@@ -351,12 +373,20 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
         "contrast: with opposite orders, loom finds a deadlock (1 transfer per thread; default \
          search)",
     );
+    // How the executions before the deadlock ended (a std Mutex, invisible to loom, as in
+    // `explore`), for the book's scheduler panel: with the deadlock, the endings its walk of
+    // every path must reach.
+    let ended: Arc<Mutex<Vec<Balances>>> = Arc::default();
+    let seen = Arc::clone(&ended);
     let found = explore(
         vec![default_search()],
         Order::Opposite,
         1,
         &exploration,
-        |_, _| Ok(()),
+        move |balances, _| {
+            seen.lock().unwrap().push(*balances);
+            Ok(())
+        },
     );
     exploration.finish();
     let deadlocked = match found {
@@ -393,6 +423,7 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
             n - 1
         ),
     };
+    figures::report("endings", endings(ended.lock().unwrap().iter(), true));
     figures::report(
         "found-at",
         format!("found in execution {}; {before}", deadlocked.execution),

@@ -67,6 +67,9 @@ pub(crate) struct Covered {
     pub(crate) woken_by_the_last_drop: u64,
     /// Executions in which a teller waited for room in a full queue.
     pub(crate) teller_waited: u64,
+    /// The balances the experiment returned (for the book's scheduler panel, whose walk of every
+    /// path must end the same).
+    pub(crate) returned: BTreeSet<i64>,
 }
 
 impl Covered {
@@ -143,7 +146,7 @@ pub(crate) fn show(values: &BTreeSet<i64>) -> String {
 
 /// Makes loom's deadlock panic silent: every model catches it and says what it means instead
 /// ([`deadlock`]); its own message names neither thread nor channel.
-fn quiet_loom_deadlocks() {
+pub(crate) fn quiet_loom_deadlocks() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let default = panic::take_hook();
@@ -191,7 +194,11 @@ pub(crate) fn explore(
                     let what = wrap(&what);
                     panic!("{what}\n\n{}", counterexample(execution, &name, &entries));
                 }
-                seen.lock().unwrap().add(&entries);
+                let mut seen = seen.lock().unwrap();
+                seen.add(&entries);
+                if let Ok(balance) = outcome {
+                    seen.returned.insert(balance);
+                }
             });
         }));
         if let Err(payload) = ran {
