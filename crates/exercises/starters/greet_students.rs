@@ -1,0 +1,35 @@
+//! # greet-students (chapter 4, thread-local)
+//!
+//! The Python to port (the seed's `ThreadLocal` program, returning the greetings):
+//!
+//! ```python
+//! local_school = threading.local()
+//!
+//! def process_thread(name, pause):
+//!     local_school.student = name
+//!     pause()                          # other threads run meanwhile
+//!     return 'Hello, %s (in %s)' % (local_school.student,
+//!                                   threading.current_thread().name)
+//!
+//! def run(names, pause):
+//!     # Thread-A, Thread-B, ...: one thread per student; the greetings in the order of names
+//! ```
+//!
+//! Your task: `run` starts one thread per name, named `Thread-A`, `Thread-B`, ... in order; each
+//! binds its student in a thread-local, calls `pause()`, then greets the student it reads back:
+//! `Hello, <student> (in <thread>)`. Return the greetings in the order of `names`. Use
+//! `thread_local::sync` (`thread`, `thread_local!`).
+//!
+//! Check it: `cargo xtask learn greet-students`.
+
+use std::cell::RefCell;
+
+use thread_local::sync::thread;
+
+// local_school = threading.local(): declare it here, with `thread_local::sync::thread_local!`
+
+/// One thread per name, each greeting its own student after `pause()`; the greetings in the
+/// order of `names`.
+pub fn run(names: &[&str], pause: fn()) -> Vec<String> {
+    todo!("a named thread per student: bind, pause(), read back, greet; join in order")
+}
