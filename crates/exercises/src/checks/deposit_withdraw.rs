@@ -28,11 +28,14 @@ pub(crate) use api;
 
 const OPENING: i64 = 100;
 
+/// What one thread of the scenario does to the account.
+type Work = dyn FnOnce(&Mutex<i64>) -> bool + Send;
+
 /// Thread-1 withdraws 60 then deposits 10; Thread-2 withdraws 60. Returns whether each
 /// withdrawal succeeded, and the final balance.
 fn scenario(api: &Api) -> (bool, bool, i64) {
     let account = Arc::new(Mutex::new(OPENING));
-    let spawn = |name: &str, work: Box<dyn FnOnce(&Mutex<i64>) -> bool + Send>| {
+    let spawn = |name: &str, work: Box<Work>| {
         let account = Arc::clone(&account);
         thread::Builder::new()
             .name(name.to_string())

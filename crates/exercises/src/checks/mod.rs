@@ -105,7 +105,7 @@ pub fn channel_events(
     let mut depths = Vec::new();
     for entry in entries {
         let text = match entry.event {
-            Event::Made { sender } if sender == 1 => continue,
+            Event::Made { sender: 1 } => continue,
             Event::Made { sender } => format!("makes sender {sender}"),
             Event::Sent { amount, .. } => {
                 queued += 1;

@@ -3,10 +3,13 @@
 
 use crate::check::{self, Outcome};
 
+/// `run_workers(names, work)`'s type.
+pub type RunWorkers = fn(&[&str], fn() -> String) -> Vec<String>;
+
 /// The functions the exercise asks for.
 pub struct Api {
     /// `run_workers(names, work)`.
-    pub run_workers: fn(&[&str], fn() -> String) -> Vec<String>,
+    pub run_workers: RunWorkers,
 }
 
 /// An [`Api`] from a version of the exercise's file.
@@ -96,9 +99,13 @@ pub fn model(api: Api) -> Outcome {
     match explored {
         Ok(executions) if !*overlapped.lock().unwrap() => {
             let events = last.lock().unwrap().clone();
+            let searched = match executions {
+                1 => "the one execution loom explored".to_string(),
+                n => format!("none of the {n} executions loom explored"),
+            };
             Err(format!(
-                "The results are right, but in none of the {executions} executions loom \
-                 explored did one worker start before the other had ended: run_workers \
+                "The results are right, but in {searched} did one worker start before the \
+                 other had ended: run_workers \
                  joins each thread before it starts the next, so the workers never run at the \
                  same time. Start every thread first, keep the JoinHandles, then join them.\n\n{}",
                 check::timeline(&check::schedule(
