@@ -554,8 +554,9 @@ fn reset(ws: &Workspace, exercise: &Exercise, progress: &mut Progress) -> Result
     Ok(())
 }
 
-/// Re-checks on every save of the exercise's file (its modification time, polled), one status
-/// line per check; on a pass, shows the solution and moves on to the next exercise not done.
+/// Re-checks on every save of the exercise's file (its modification time, polled every 0.3 s):
+/// one status line per check, then what went wrong; on a pass, the solution, and on to the next
+/// exercise not done.
 fn watch(
     ws: &Workspace,
     exercises: &[Exercise],
@@ -563,39 +564,29 @@ fn watch(
     progress: &mut Progress,
 ) -> Result {
     let mut exercise = first.clone();
+    let mut passed = check_and_say(ws, &exercise, progress)?;
     loop {
-        let file = crate_dir(ws).join("src").join(exercise.file());
-        let passed = check_and_say(ws, &exercise, progress)?;
-        println!(
-            "\n[watch] {}",
-            if passed {
-                format!("{}: passed", exercise.name)
-            } else {
-                "waiting for you to save the file (Ctrl-C to stop)".to_string()
-            }
-        );
         if passed {
-            match exercises
+            let Some(next) = exercises
                 .iter()
                 .find(|next| !progress.done.contains(&next.name))
-            {
-                Some(next) => {
-                    println!("[watch] next: {}", next.name);
-                    exercise = next.clone();
-                    continue;
-                }
-                None => {
-                    println!("[watch] every exercise is done");
-                    return Ok(());
-                }
-            }
+            else {
+                println!("\n[watch] every exercise is done");
+                return Ok(());
+            };
+            println!("\n[watch] next: {}\n", next.name);
+            exercise = next.clone();
+            passed = check_and_say(ws, &exercise, progress)?;
+            continue;
         }
+        let file = crate_dir(ws).join("src").join(exercise.file());
+        println!(
+            "\n[watch] waiting for you to save {} (Ctrl-C to stop)",
+            ws.show(&file)
+        );
         let seen = modified(&file);
-        loop {
+        while modified(&file) == seen {
             std::thread::sleep(Duration::from_millis(300));
-            if modified(&file) != seen {
-                break;
-            }
         }
         let started = Instant::now();
         let verdict = Checker {
@@ -607,24 +598,19 @@ fn watch(
             verdict.status(&exercise.name),
             started.elapsed().as_secs_f64()
         );
-        if !matches!(verdict, Verdict::Passed) {
-            // The whole message, under the status line, as a check says it.
-            let body = match &verdict {
-                Verdict::DoesNotCompile(text)
-                | Verdict::NotDone(text)
-                | Verdict::Plain(text)
-                | Verdict::Model(text) => text.trim_end().to_string(),
-                Verdict::Passed => String::new(),
-            };
-            println!("{body}");
-            let seen = modified(&file);
-            // Wait for the next save before the full re-check at the loop's top.
-            loop {
-                std::thread::sleep(Duration::from_millis(300));
-                if modified(&file) != seen {
-                    break;
+        match &verdict {
+            Verdict::Passed => {
+                passed = true;
+                if progress.done.insert(exercise.name.clone()) {
+                    progress.save(ws)?;
                 }
+                println!("\nThe reference solution, to compare with yours:\n");
+                show_solution(ws, &exercise)?;
             }
+            Verdict::DoesNotCompile(text)
+            | Verdict::NotDone(text)
+            | Verdict::Plain(text)
+            | Verdict::Model(text) => println!("{}", text.trim_end()),
         }
     }
 }
