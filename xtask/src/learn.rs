@@ -511,7 +511,7 @@ fn hint(ws: &Workspace, exercise: &Exercise, progress: &mut Progress) -> Result 
     }
     if now == exercise.hints.len() {
         println!(
-            "\nThat is every hint. `cargo xtask learn {} --solution` shows the reference \
+            "\nThat is every hint. `cargo xtask learn {} --solution` shows the reference\n\
              solution.",
             exercise.name
         );

@@ -35,9 +35,10 @@
 //! 4. Write the checks, `src/checks/my_exercise.rs`: an `Api` of the functions, the `api!` macro
 //!    that fills it from a module, `plain(api)` and (under `cfg(loom)`) `model(api)`, each
 //!    returning what went wrong in the exercise's words; copy an existing one.
-//! 5. Add the module to this file (the four lines below, one per variant), to [`checks`], and a
-//!    line to [`catalogue::EXERCISES`]; add its entry (chapter, title, hints) to
-//!    `exercises.toml`, in the order learners meet it.
+//! 5. Name the module in the `yours!` list below, in `starters/mod.rs`, `solutions/mod.rs`,
+//!    `wrong/mod.rs` and `src/checks/mod.rs`, and add a line to [`catalogue::EXERCISES`]; add
+//!    its entry (lesson, chapter, title, hints) to `exercises.toml`, in the order learners meet
+//!    it.
 //! 6. Run `cargo xtask learn --verify-all`, and list it in docs/exercises.md and in its chapter's
 //!    "Exercises" section.
 
