@@ -693,6 +693,10 @@ fn verify_all(ws: &Workspace, exercises: &[Exercise]) -> Result {
             ));
         }
     }
+    println!(
+        "    {:<18}{:<10}{:<10}{:<22}time\n",
+        "exercise", "solution", "starter", "wrong: plain / model"
+    );
     for exercise in exercises {
         let started = Instant::now();
         let name = &exercise.name;
@@ -737,12 +741,12 @@ fn verify_all(ws: &Workspace, exercises: &[Exercise]) -> Result {
             ));
         }
         println!(
-            "ok  {name:<17} solution passes, starter not done, wrong answer: plain{} \
-             pass, model fails ({:.0} s)",
-            if run > 1 {
-                format!(" (run {run})")
-            } else {
-                String::new()
+            "ok  {name:<18}{:<10}{:<10}{:<22}{:.0} s",
+            "passes",
+            "not done",
+            match run {
+                1 => "passes / fails".to_string(),
+                run => format!("passes ({run}) / fails"),
             },
             started.elapsed().as_secs_f64()
         );

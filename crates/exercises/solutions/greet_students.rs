@@ -5,19 +5,21 @@
 //! ```python
 //! local_school = threading.local()
 //!
-//! def process_thread(name, pause):
+//! def process_thread(name, pause, greet):
 //!     local_school.student = name
 //!     pause()                          # other threads run meanwhile
-//!     return 'Hello, %s (in %s)' % (local_school.student,
-//!                                   threading.current_thread().name)
+//!     return greet(local_school.student)
 //!
-//! def run(names, pause):
+//! def greet(student):                  # given
+//!     return 'Hello, %s (in %s)' % (student, threading.current_thread().name)
+//!
+//! def run(names, pause, greet):
 //!     # Thread-A, Thread-B, ...: one thread per student; the greetings in the order of names
 //! ```
 //!
 //! Your task: `run` starts one thread per name, named `Thread-A`, `Thread-B`, ... in order; each
-//! binds its student in a thread-local, calls `pause()`, then greets the student it reads back:
-//! `Hello, <student> (in <thread>)`. Return the greetings in the order of `names`. Use
+//! binds its student in a thread-local, calls `pause()`, then returns `greet(student)` for the
+//! student it reads back. Return the greetings in the order of `names`. Use
 //! `thread_local::sync` (`thread`, `thread_local!`).
 //!
 //! Check it: `cargo xtask learn greet-students`.
@@ -37,7 +39,7 @@ thread_local::sync::thread_local! {
 
 /// One thread per name, each greeting its own student after `pause()`; the greetings in the
 /// order of `names`.
-pub fn run(names: &[&str], pause: fn()) -> Vec<String> {
+pub fn run(names: &[&str], pause: fn(), greet: fn(&str) -> String) -> Vec<String> {
     let threads: Vec<thread::JoinHandle<String>> = names
         .iter()
         .zip('A'..='Z')
@@ -50,12 +52,7 @@ pub fn run(names: &[&str], pause: fn()) -> Vec<String> {
                     LOCAL_SCHOOL.with(|slot| *slot.borrow_mut() = Some(name));
                     pause();
                     let student = LOCAL_SCHOOL.with(|slot| slot.borrow().clone());
-                    let me = thread::current();
-                    format!(
-                        "Hello, {} (in {})",
-                        student.unwrap_or_default(),
-                        me.name().unwrap_or("main")
-                    )
+                    greet(&student.unwrap_or_default())
                 })
                 .expect("failed to spawn thread")
         })

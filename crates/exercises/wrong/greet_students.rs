@@ -7,7 +7,7 @@
 use thread_local::sync::{Arc, Mutex, thread};
 
 /// One thread per name, each greeting the student bound last (by any thread).
-pub fn run(names: &[&str], pause: fn()) -> Vec<String> {
+pub fn run(names: &[&str], pause: fn(), greet: fn(&str) -> String) -> Vec<String> {
     let school: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let threads: Vec<thread::JoinHandle<String>> = names
         .iter()
@@ -20,12 +20,7 @@ pub fn run(names: &[&str], pause: fn()) -> Vec<String> {
                     *school.lock().unwrap() = Some(name);
                     pause();
                     let student = school.lock().unwrap().clone();
-                    let me = thread::current();
-                    format!(
-                        "Hello, {} (in {})",
-                        student.unwrap_or_default(),
-                        me.name().unwrap_or("main")
-                    )
+                    greet(&student.unwrap_or_default())
                 })
                 .expect("failed to spawn thread")
         })

@@ -95,10 +95,16 @@ pub fn plain(api: Api) -> Outcome {
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
     use lock_order::sync::steps;
+    let firsts = super::Firsts::default();
+    let seen = firsts.clone();
     let explored = check::model::explore(None, move |execution| {
         steps::record();
         let totals = scenario(&api, 1);
-        let events = super::lock_events(&steps::take(), &OPENING);
+        let steps = steps::take();
+        if let Some(first) = super::first_locker(&steps) {
+            seen.saw(first);
+        }
+        let events = super::lock_events(&steps, &OPENING);
         judge(&totals).map_err(|what| {
             format!(
                 "{what}\n\n{}",
@@ -113,6 +119,9 @@ pub fn model(api: Api) -> Outcome {
             )
         })
     });
+    if let Ok(executions) = explored {
+        return firsts.cover(executions, &["Thread-1", "Auditor"], "took a lock");
+    }
     explored.map(|_| ()).map_err(|stop| match stop {
         check::model::Stop::Deadlock(execution) => super::deadlock_report(
             execution,

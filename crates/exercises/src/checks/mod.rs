@@ -289,3 +289,62 @@ impl Fallback {
         })
     }
 }
+
+/// Which thread went first in the executions of a search (std's, invisible to loom, kept across
+/// executions): a model asserts that each did in some execution, so that it cannot pass having
+/// explored one order only.
+#[derive(Clone, Default)]
+pub struct Firsts(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Firsts {
+    /// `thread` went first in this execution.
+    pub fn saw(&self, thread: &str) {
+        let mut seen = self.0.lock().unwrap();
+        if !seen.iter().any(|name| name == thread) {
+            seen.push(thread.to_string());
+        }
+    }
+
+    /// After a search of `executions`: `Err` unless each of `threads` went first in one of them.
+    pub fn cover(&self, executions: u64, threads: &[&str], what: &str) -> crate::check::Outcome {
+        let seen = self.0.lock().unwrap();
+        match threads
+            .iter()
+            .all(|thread| seen.iter().any(|name| name == thread))
+        {
+            true => Ok(()),
+            false => Err(format!(
+                "In the {executions} executions loom explored, only {seen:?} {what} first, not \
+                 each of {threads:?}: did every thread start before any was joined?"
+            )),
+        }
+    }
+}
+
+/// Did every thread take its first step of `first` before any took a step of `then`? (The
+/// interleaving a shared slot gets wrong; a model asserts its search reached it.)
+pub fn interleaved(events: &[crate::check::Event], first: &str, then: &str) -> bool {
+    let before = events
+        .iter()
+        .take_while(|event| !event.text.starts_with(then))
+        .filter(|event| event.text.starts_with(first))
+        .count();
+    before >= 2
+}
+
+/// The model's complaint when its search never reached the interleaving it must have.
+pub fn not_interleaved(executions: u64, what: &str) -> String {
+    format!(
+        "In the {executions} executions loom explored, never {what}: did every thread start \
+         before any was joined?"
+    )
+}
+
+/// Under loom: the thread that took the first lock, in lock-order's facade's log.
+#[cfg(loom)]
+pub fn first_locker(steps: &[lock_order::sync::steps::Step]) -> Option<&str> {
+    steps
+        .iter()
+        .find(|step| step.access == lock_order::sync::steps::Access::Locks)
+        .map(|step| step.thread.as_str())
+}

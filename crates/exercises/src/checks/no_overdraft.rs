@@ -95,10 +95,16 @@ pub fn plain(api: Api) -> Outcome {
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
     use lock_order::sync::steps;
+    let firsts = super::Firsts::default();
+    let seen = firsts.clone();
     let explored = check::model::explore(None, move |execution| {
         steps::record();
         let outcome = scenario(&api);
-        let events = super::lock_events(&steps::take(), &OPENING);
+        let steps = steps::take();
+        if let Some(first) = super::first_locker(&steps) {
+            seen.saw(first);
+        }
+        let events = super::lock_events(&steps, &OPENING);
         judge(&outcome).map_err(|what| {
             let marks: Vec<check::Mark> = events
                 .iter()
@@ -122,6 +128,9 @@ pub fn model(api: Api) -> Outcome {
             )
         })
     });
+    if let Ok(executions) = explored {
+        return firsts.cover(executions, &THREADS, "took a lock");
+    }
     explored.map(|_| ()).map_err(|stop| match stop {
         check::model::Stop::Deadlock(execution) => {
             super::deadlock_report(execution, &steps::take(), &OPENING, &THREADS)

@@ -88,10 +88,16 @@ pub fn plain(api: Api) -> Outcome {
 /// The scenario in every interleaving loom explores.
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
+    // Std's, kept across executions: did one bind come between another's bind and read?
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = std::sync::Arc::clone(&reached);
     let explored = check::model::explore(None, move |execution| {
         check::record();
         let read = scenario(&api);
         let events = check::take();
+        if super::interleaved(&events, "binds", "reads") {
+            seen.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         judge(&read).map_err(|what| {
             format!(
                 "{what}\n\n{}",
@@ -106,5 +112,12 @@ pub fn model(api: Api) -> Outcome {
             )
         })
     });
-    explored.map(|_| ()).map_err(super::stopped)
+    let executions = explored.map_err(super::stopped)?;
+    match reached.load(std::sync::atomic::Ordering::Relaxed) {
+        true => Ok(()),
+        false => Err(super::not_interleaved(
+            executions,
+            "did both threads bind before either read back",
+        )),
+    }
 }
