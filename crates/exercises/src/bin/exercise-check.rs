@@ -23,7 +23,7 @@ static PANICS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 #[cfg(not(loom))]
 const PLAIN_DEADLINE: Duration = Duration::from_secs(30);
 #[cfg(loom)]
-const MODEL_DEADLINE: Duration = Duration::from_secs(300);
+const MODEL_DEADLINE: Duration = Duration::from_secs(120);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -71,10 +71,14 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome,
         Err(_) => {
             println!(
-                "The {what} did not finish within {} s: a thread is still waiting for \
-                 something that never comes (a deadlock, a join of a thread that never ends, \
-                 or a loop over a channel whose senders are never all dropped).",
-                deadline.as_secs()
+                "{}",
+                exercises::check::wrap(&format!(
+                    "The {what} did not finish within {} s: a thread is still waiting for \
+                     something that never comes (a deadlock, a join of a thread that never \
+                     ends, or a loop over a channel whose senders are never all dropped).{}",
+                    deadline.as_secs(),
+                    STALLED_UNDER_LOOM
+                ))
             );
             // The stuck threads cannot be stopped; the process ends with them.
             std::process::exit(1);
@@ -99,6 +103,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(_) => {
+            // A model that refused to run (one of loom's search settings is set) says so.
+            if let Some((refusal, _)) = panics
+                .iter()
+                .find(|(message, _)| message.starts_with("refused to run the loom models"))
+            {
+                println!("{refusal}");
+                return ExitCode::FAILURE;
+            }
             let (message, place) = panics
                 .into_iter()
                 .find(|(message, _)| message != exercises_failed())
@@ -115,6 +127,15 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// What else stalls a model: loom runs every thread of a model on one OS thread, so a lock or a
+/// wait of std's (not the lesson's facade) that blocks stops them all.
+#[cfg(loom)]
+const STALLED_UNDER_LOOM: &str = " In the loom models, a std lock, channel or thread used \
+    instead of the lesson's facade (`<lesson>::sync`) can block every thread at once: take \
+    them from the facade, as the exercise's file says.";
+#[cfg(not(loom))]
+const STALLED_UNDER_LOOM: &str = "";
 
 /// The model's own stop signal, not a panic of your code.
 #[cfg(loom)]

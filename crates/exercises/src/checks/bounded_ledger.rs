@@ -90,7 +90,8 @@ pub fn model(api: Api) -> Outcome {
     match explored {
         Ok(executions) if deepest.load(Ordering::Relaxed) < ROOM => Err(format!(
             "In the {executions} executions loom explored, no change ever waited in the \
-             queue: did the teller send through the channel?"
+             queue: did the teller send through the channel? {}",
+            super::FACADE
         )),
         Ok(_) => Ok(()),
         Err(stop) => Err(super::stopped(stop)),

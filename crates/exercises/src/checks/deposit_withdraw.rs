@@ -173,7 +173,8 @@ pub fn model(api: Api) -> Outcome {
             if !(first_won.load(Ordering::Relaxed) && second_won.load(Ordering::Relaxed)) {
                 return Err(format!(
                     "In the {executions} executions loom explored, the same thread's \
-                     withdrawal always won: the search did not cover both orders."
+                     withdrawal always won: the search did not cover both orders. {}",
+                    super::FACADE
                 ));
             }
             Ok(())

@@ -89,7 +89,8 @@ pub fn model(api: Api) -> Outcome {
         if firsts.len() < 2 {
             return Err(format!(
                 "In the {executions} executions loom explored, only {firsts:?} reached the \
-                 ledger first: did every teller run at once?"
+                 ledger first: did every teller run at once? {}",
+                super::FACADE
             ));
         }
     }

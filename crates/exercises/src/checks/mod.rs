@@ -18,6 +18,12 @@ pub mod student_slot;
 pub mod visit_counter;
 pub mod whole_lines;
 
+/// Said when a model's search reached too little: loom sees only the facade's threads, locks,
+/// atomics and channels.
+pub const FACADE: &str = "And are its threads, locks, atomics and channels the lesson's \
+    facade's (`<lesson>::sync`, as the exercise's file says)? Loom cannot see std's, so it \
+    cannot switch threads at them.";
+
 /// Under loom, a point where loom may switch threads; nothing in the plain build. The checks'
 /// own work calls it between two of your steps, where a real thread could be preempted.
 ///
@@ -315,7 +321,7 @@ impl Firsts {
             true => Ok(()),
             false => Err(format!(
                 "In the {executions} executions loom explored, only {seen:?} {what} first, not \
-                 each of {threads:?}: did every thread start before any was joined?"
+                 each of {threads:?}: did every thread start before any was joined? {FACADE}"
             )),
         }
     }
@@ -336,7 +342,7 @@ pub fn interleaved(events: &[crate::check::Event], first: &str, then: &str) -> b
 pub fn not_interleaved(executions: u64, what: &str) -> String {
     format!(
         "In the {executions} executions loom explored, never {what}: did every thread start \
-         before any was joined?"
+         before any was joined? {FACADE}"
     )
 }
 

@@ -85,8 +85,9 @@ pub fn model(api: Api) -> Outcome {
     match explored {
         Ok(executions) if firsts.lock().unwrap().len() < 2 => Err(format!(
             "In the {executions} executions loom explored, only {:?} took the lock first: \
-             did run start both threads before joining either?",
-            firsts.lock().unwrap()
+             did run start both threads before joining either? {}",
+            firsts.lock().unwrap(),
+            super::FACADE
         )),
         Ok(_) => Ok(()),
         Err(stop) => Err(super::stopped(stop)),

@@ -88,8 +88,9 @@ pub fn model(api: Api) -> Outcome {
     match explored {
         Ok(executions) if firsts.lock().unwrap().len() < 2 => Err(format!(
             "In the {executions} executions loom explored, only {:?} changed the counter \
-             first: did count start both threads before joining either?",
-            firsts.lock().unwrap()
+             first: did count start both threads before joining either? {}",
+            firsts.lock().unwrap(),
+            super::FACADE
         )),
         Ok(_) => Ok(()),
         Err(stop) => Err(super::stopped(stop)),
