@@ -462,15 +462,15 @@ fn check_and_say(ws: &Workspace, exercise: &Exercise, progress: &mut Progress) -
         }
         Verdict::Model(what) => {
             println!(
-                "The plain checks pass, but a loom model fails (loom ran your code in orders \
-                 of its threads\na plain run rarely gets):\n\n{}",
+                "The plain checks pass, but a loom model fails: loom ran your code in orders \
+                 of its\nthreads that a plain run rarely gets.\n\n{}",
                 what.trim_end()
             );
         }
         Verdict::Passed => {
             println!(
-                "Passed: the plain checks, and the loom models in every interleaving loom \
-                 explored\n(at the small sizes the checks name)."
+                "Passed: the plain checks, and the loom models in every interleaving loom\n\
+                 explored (at the small sizes the checks name)."
             );
         }
     }
