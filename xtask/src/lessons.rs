@@ -93,6 +93,9 @@ impl Program {
     }
 }
 
+/// The section that marks a crate under `crates/` as not a lesson: crates/exercises.
+pub const EXERCISES: &str = "[package.metadata.exercises]";
+
 /// Every lesson under `crates/`, in lesson order. A new crate there is picked up as it is.
 pub fn discover(ws: &Workspace) -> Result<Vec<Lesson>> {
     let (lessons, _) = discover_all(ws)?;
@@ -120,6 +123,10 @@ fn discover_all(ws: &Workspace) -> Result<(Vec<Lesson>, Vec<Lesson>)> {
         }
         let manifest = fs::read_to_string(&manifest_path)
             .map_err(|e| format!("cannot read {}: {e}", ws.show(&manifest_path)))?;
+        // The exercises crate (`cargo xtask learn`) lives under crates/ but is not a lesson.
+        if manifest.lines().any(|line| line.trim() == EXERCISES) {
+            continue;
+        }
         let lesson = read_manifest(&manifest, dir)
             .map_err(|e| format!("{}: {e}", ws.show(&manifest_path)))?;
         lessons.push(lesson);

@@ -6,10 +6,12 @@
 //! - `bench`: what the lock costs, measured; and the lock lesson against its Python original.
 //! - `break`: a learner's mistakes, each made in a copy of the lesson and caught by a proof.
 //! - `book`: the chapters as an mdBook; with `--test`, the built book checked in a browser.
+//! - `learn`: the exercises (crates/exercises), checked by plain tests and loom models.
 
 mod bench;
 mod book;
 mod docs;
+mod learn;
 mod lessons;
 mod mistakes;
 mod pictures;
@@ -125,6 +127,12 @@ enum Command {
         #[arg(long, conflicts_with_all = ["python", "write_docs"])]
         redraw_chart: bool,
     },
+    /// Write it yourself: the exercises, each checked by plain tests, then by loom models over
+    /// your own code.
+    ///
+    /// Without a name: your progress (done, next, to do), then a check of the next exercise.
+    /// Your files are crates/exercises/src/<exercise>.rs; docs/exercises.md lists them.
+    Learn(learn::Args),
 }
 
 fn main() -> ExitCode {
@@ -161,6 +169,10 @@ fn main() -> ExitCode {
             }
             Err(message) => Ok(Some(message)),
         },
+        Command::Learn(args) => match args.name() {
+            Some(name) => learn::unknown(&ws, name),
+            None => Ok(None),
+        },
         _ => Ok(None),
     };
     match usage {
@@ -194,6 +206,7 @@ fn main() -> ExitCode {
             python, write_docs, ..
         } => bench::bench(&ws, python, write_docs),
         Command::Book { test } => book::book(&ws, test),
+        Command::Learn(args) => learn::learn(&ws, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -240,7 +253,7 @@ fn test(ws: &Workspace, verbose: bool) -> workspace::Result {
         "-D",
         "warnings",
     ];
-    let steps: [(&str, &dyn Fn() -> workspace::Result); 9] = [
+    let steps: [(&str, &dyn Fn() -> workspace::Result); 10] = [
         ("cargo fmt --check", &|| {
             ws.cargo_plain(&["fmt", "--all", "--check"])
         }),
@@ -262,6 +275,9 @@ fn test(ws: &Workspace, verbose: bool) -> workspace::Result {
         ("cargo xtask prove", &|| prove::prove(ws, None, &[], false)),
         ("cargo xtask break --all", &|| {
             mistakes::check_all(ws, verbose)
+        }),
+        ("cargo xtask learn --verify-all", &|| {
+            learn::verify_all_in(ws)
         }),
         ("cargo xtask book --test", &|| book::book(ws, true)),
     ];
