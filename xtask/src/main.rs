@@ -8,6 +8,7 @@
 //! - `book`: the chapters as an mdBook; with `--test`, the built book checked in a browser.
 
 mod bench;
+mod pool_bench;
 mod book;
 mod docs;
 mod lessons;
@@ -120,6 +121,11 @@ enum Command {
         /// rewrite the figures of docs/performance.md from this run.
         #[arg(long)]
         write_docs: bool,
+        /// Instead, time the worker-pool lesson's CPU-bound work with 1, 2 and more threads, in
+        /// Rust (the lesson's pool) and in Python's ThreadPoolExecutor (its Python original), and
+        /// print each one's speedup; with --write-docs, write that table into docs/worker-pool.md.
+        #[arg(long, conflicts_with_all = ["python", "redraw_chart"])]
+        pool: bool,
         /// Only redraw docs/pictures/lock-cost.svg, and the figures docs/performance.md quotes,
         /// from the run already on the page, running nothing (after a change to how they are drawn).
         #[arg(long, conflicts_with_all = ["python", "write_docs"])]
@@ -190,6 +196,11 @@ fn main() -> ExitCode {
         Command::Bench {
             redraw_chart: true, ..
         } => bench::sync_page(&ws, true).map(|_| ()),
+        Command::Bench {
+            pool: true,
+            write_docs,
+            ..
+        } => pool_bench::bench_pool(&ws, write_docs),
         Command::Bench {
             python, write_docs, ..
         } => bench::bench(&ws, python, write_docs),

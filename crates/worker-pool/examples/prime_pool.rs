@@ -1,0 +1,58 @@
+//! The whole program: the Python `ThreadPoolExecutor` program as plain Rust, before any test
+//! scaffolding.
+//!
+//! Run it with `cargo run -p worker-pool --example prime_pool`. `cargo xtask run-all` checks its
+//! output against `prime_pool.txt` beside it.
+
+use std::sync::{Mutex, mpsc};
+use std::thread;
+
+// def count_primes(n):
+fn count_primes(n: u64) -> u64 {
+    let mut count = 0;
+    for k in 2..n {
+        let mut d = 2;
+        while d * d <= k && k % d != 0 {
+            d += 1;
+        }
+        if d * d > k {
+            count += 1; // no divisor up to its square root: k is prime
+        }
+    }
+    count
+}
+
+fn main() {
+    let items = [80_000, 10_000, 70_000, 20_000, 60_000, 30_000, 50_000, 40_000];
+    let mut results = vec![0; items.len()];
+    // with ThreadPoolExecutor(max_workers=4) as executor: the scope joins every worker
+    thread::scope(|scope| {
+        let (jobs, receiver) = mpsc::channel();
+        let receiver = Mutex::new(receiver); // one queue, shared: each job taken once
+        let (done, finished) = mpsc::channel();
+        for _ in 0..4 {
+            let (receiver, done) = (&receiver, done.clone());
+            scope.spawn(move || {
+                loop {
+                    // work_queue.get(): the lock is released at the end of this line
+                    let Ok(place) = receiver.lock().unwrap().recv() else {
+                        break; // no job left, and the Sender is gone
+                    };
+                    let n: u64 = items[place]; // borrowed: the scope outlives no worker
+                    done.send((place, count_primes(n))).unwrap();
+                }
+            });
+        }
+        drop(done); // only the workers' Senders remain: `finished` ends with them
+        for place in 0..items.len() {
+            jobs.send(place).unwrap(); // executor.map(count_primes, items)
+        }
+        drop(jobs); // no more jobs: each worker's recv returns Err, and it ends
+        for (place, count) in finished {
+            results[place] = count; // back in input order, whatever order they came in
+        }
+    }); // every worker is joined here; a worker's panic would be raised here
+    for (n, count) in items.iter().zip(results) {
+        println!("primes below {n}: {count}"); // print('primes below %d: %d' % ...)
+    }
+}

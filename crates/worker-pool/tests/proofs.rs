@@ -1,0 +1,449 @@
+//! The proofs: loom runs the lesson's own `map` (its `worker`, its dispatch, its shutdown, its
+//! collection in input order) in every execution it explores, with 2 or 3 workers and 2 or 3
+//! jobs instead of 4 and 8.
+//!
+//! Run: `cargo xtask prove worker-pool`, or by hand
+//! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release -p worker-pool
+//! --test proofs -- --nocapture --test-threads=1`
+//!
+//! The channel the models run is channel-ledger's facade channel (std's semantics on loom's
+//! `Mutex` and `Condvar`; see `src/sync.rs`), which writes down what each thread does to it: a
+//! failing model prints that log as the counterexample. The job each model gives the pool is a
+//! stand-in for `count_primes`: it returns `10 * item`, and counts, on a loom atomic, how many
+//! jobs run at once, so that loom can switch threads in the middle of a job.
+//!
+//! Every loom limit is set here, and a model refuses to run if one of the `LOOM_*` variables that
+//! would cut a search short is set. Each model names the mistakes that make it fail; they are
+//! patches in `crates/worker-pool/mistakes/`, and `cargo xtask break worker-pool/<mistake>` shows
+//! each failure.
+#![cfg(loom)]
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, Once};
+
+use figures::Exploration;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use worker_pool::sync::mpsc::log::{self, Entry, Event};
+use worker_pool::{PoolError, Results, map};
+
+/// Loom's cap on the thread switches of one execution: more than these models need, set here so
+/// that no variable can lower it.
+const MAX_BRANCHES: usize = 10_000;
+
+/// One job's run, as the job itself wrote it down.
+#[derive(Clone, Debug)]
+struct Run {
+    /// The job's item (here, its place in the input).
+    item: u64,
+    /// The worker that ran it.
+    worker: String,
+    /// How many jobs were running when it started, itself included.
+    running: usize,
+}
+
+// Loom runs a model's threads as coroutines on the test's own OS thread: a std thread-local is
+// one log per model, shared by its loom threads, and invisible to loom.
+std::thread_local! {
+    static RUNS: RefCell<Vec<Run>> = const { RefCell::new(Vec::new()) };
+    static FINISHED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What one execution left: what `map` returned, each job's run, the order the jobs finished in,
+/// and the channel's log.
+struct Execution {
+    outcome: Result<Results<u64>, PoolError>,
+    runs: Vec<Run>,
+    finished: Vec<u64>,
+    entries: Vec<Entry>,
+}
+
+/// Runs the lesson's `map` with `workers` workers on the items `0..jobs`, in one loom execution.
+fn run_pool(workers: usize, jobs: u64) -> Execution {
+    RUNS.with(|runs| runs.borrow_mut().clear());
+    FINISHED.with(|finished| finished.borrow_mut().clear());
+    log::record();
+    let running = Arc::new(AtomicUsize::new(0));
+    let job = move |&item: &u64| {
+        // Two loom steps: between them, another worker may start its own job.
+        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+        let worker = loom::thread::current().name().unwrap_or("main").to_string();
+        RUNS.with(|runs| {
+            runs.borrow_mut().push(Run {
+                item,
+                worker,
+                running: now,
+            });
+        });
+        running.fetch_sub(1, Ordering::SeqCst);
+        FINISHED.with(|finished| finished.borrow_mut().push(item));
+        10 * item
+    };
+    let outcome = map(workers, job, (0..jobs).collect());
+    Execution {
+        outcome,
+        runs: RUNS.with(|runs| runs.borrow().clone()),
+        finished: FINISHED.with(|finished| finished.borrow().clone()),
+        entries: log::take(),
+    }
+}
+
+/// What a property says of one execution: `Err` says, in words, what went wrong.
+type Property = fn(&Execution, u64) -> Result<(), String>;
+
+/// Property: every job ran exactly once, and `map` returned a result for each.
+fn every_job_once(execution: &Execution, jobs: u64) -> Result<(), String> {
+    for item in 0..jobs {
+        let runs: Vec<&str> = (execution.runs.iter())
+            .filter(|run| run.item == item)
+            .map(|run| run.worker.as_str())
+            .collect();
+        match runs[..] {
+            [_] => {}
+            [] => return Err(format!("job {item} never ran")),
+            _ => {
+                return Err(format!(
+                    "job {item} ran {} times, in {}",
+                    runs.len(),
+                    runs.join(", ")
+                ));
+            }
+        }
+    }
+    match &execution.outcome {
+        Ok(results) if results.len() as u64 == jobs => Ok(()),
+        Ok(results) => Err(format!(
+            "map returned {} results for {jobs} jobs",
+            results.len()
+        )),
+        Err(failure) => Err(format!("map failed: {failure}")),
+    }
+}
+
+/// Property: the results are in input order: job `k`'s result, `10 * k`, at place `k`.
+fn results_in_input_order(execution: &Execution, jobs: u64) -> Result<(), String> {
+    let expected: Vec<u64> = (0..jobs).map(|item| 10 * item).collect();
+    match &execution.outcome {
+        Ok(results) => {
+            let got: Vec<String> = (results.iter())
+                .map(|result| match result {
+                    Ok(value) => value.to_string(),
+                    Err(panicked) => format!("({panicked})"),
+                })
+                .collect();
+            let want: Vec<String> = expected.iter().map(u64::to_string).collect();
+            if got == want {
+                Ok(())
+            } else {
+                Err(format!(
+                    "map returned [{}], not [{}] (the jobs finished in the order {:?})",
+                    got.join(", "),
+                    want.join(", "),
+                    execution.finished
+                ))
+            }
+        }
+        Err(failure) => Err(format!("map failed: {failure}")),
+    }
+}
+
+/// Property: `map` returned, so every worker was joined: each one's loop ended once the jobs
+/// did. (A worker that never ends is a deadlock: every thread blocked, which loom reports, and
+/// [`explore`] says in words.)
+fn returned(execution: &Execution, _: u64) -> Result<(), String> {
+    match &execution.outcome {
+        Ok(_) => Ok(()),
+        Err(failure) => Err(format!("map failed: {failure}")),
+    }
+}
+
+/// What the executions of a model covered, across all of them.
+#[derive(Default)]
+struct Covered {
+    /// Which worker ran job 0.
+    job_0_ran_in: BTreeSet<String>,
+    /// How many jobs each worker ran, as a sorted list per execution: e.g. `[0, 3]`, `[1, 2]`.
+    shares: BTreeSet<Vec<usize>>,
+    /// Executions where the jobs finished in an order other than the input's.
+    out_of_order: u64,
+    /// The most jobs running at once, in any execution.
+    most_at_once: usize,
+    /// Executions where a worker was waiting for a job when main dropped the Sender, and that
+    /// drop ended its wait.
+    woken_by_the_drop: u64,
+}
+
+impl Covered {
+    fn add(&mut self, execution: &Execution, workers: usize) {
+        if let Some(run) = execution.runs.iter().find(|run| run.item == 0) {
+            self.job_0_ran_in.insert(run.worker.clone());
+        }
+        let mut shares: Vec<usize> = (1..=workers)
+            .map(|k| {
+                let name = format!("worker-{k}");
+                (execution.runs.iter())
+                    .filter(|run| run.worker == name)
+                    .count()
+            })
+            .collect();
+        shares.sort_unstable();
+        self.shares.insert(shares);
+        let sorted = execution.finished.windows(2).all(|pair| pair[0] < pair[1]);
+        self.out_of_order += u64::from(!sorted);
+        let most = execution.runs.iter().map(|run| run.running).max();
+        self.most_at_once = self.most_at_once.max(most.unwrap_or(0));
+        self.woken_by_the_drop += u64::from(woken_by_the_drop(&execution.entries));
+    }
+
+    fn describe(&self) -> String {
+        let shares: Vec<String> = (self.shares.iter())
+            .map(|share| format!("{share:?}"))
+            .collect();
+        let ran_in: Vec<&str> = self.job_0_ran_in.iter().map(String::as_str).collect();
+        format!(
+            "job 0 ran in: {}\n\
+             jobs per worker, fewest first: {}\n\
+             executions where the jobs finished out of input order: {}\n\
+             the most jobs running at once: {}\n\
+             executions where main's drop of the Sender ended a worker's wait: {}",
+            ran_in.join(", "),
+            shares.join(" "),
+            self.out_of_order,
+            self.most_at_once,
+            self.woken_by_the_drop
+        )
+    }
+}
+
+/// A worker waited for a job, and the next thing that happened to it was its `recv` returning
+/// `Err`, after main dropped the `Sender`: the drop is what ended its wait.
+fn woken_by_the_drop(entries: &[Entry]) -> bool {
+    let Some(drop) = (entries.iter()).position(|e| matches!(e.event, Event::Dropped { .. }))
+    else {
+        return false;
+    };
+    entries[..drop].iter().enumerate().any(|(at, entry)| {
+        entry.event == Event::WaitsForMessage
+            && entries[at + 1..]
+                .iter()
+                .find(|later| later.thread == entry.thread)
+                .is_some_and(|later| later.event == Event::Disconnected)
+    })
+}
+
+/// A search with every limit set here: no cap on executions or time, no checkpoint, at most
+/// `bound` preemptions per execution, and room for main and the workers.
+///
+/// Why a bound: each step of the pool (a lock of the shared receiver, the channel's own lock, a
+/// wait, a wake-up) is one loom interleaves with every other, and loom's unbounded search of
+/// even 2 workers and 2 jobs is far longer than a test should be (see the appendix). The models
+/// then assert that the bounded search covered what their property is about.
+fn search(bound: usize, workers: usize) -> loom::model::Builder {
+    if let Some(refusal) = figures::search_settings_in_env() {
+        panic!("{refusal}");
+    }
+    let mut builder = loom::model::Builder::new();
+    builder.max_threads = workers + 1;
+    builder.max_branches = MAX_BRANCHES;
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    builder.preemption_bound = Some(bound);
+    builder.checkpoint_file = None;
+    builder
+}
+
+/// Makes loom's deadlock panic silent: [`explore`] catches it and says what it means instead.
+fn quiet_loom_deadlocks() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let payload = info.payload();
+            let message = (payload.downcast_ref::<String>().map(String::as_str))
+                .or_else(|| payload.downcast_ref::<&str>().copied());
+            if !message.is_some_and(|m| m.starts_with("deadlock; threads")) {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// Runs the pool (`workers` workers, `jobs` jobs) in every execution of a search with preemption
+/// bound `bound`, checks `property` in each, and returns what they covered. A failing execution
+/// stops the search with what went wrong and that execution's channel log.
+fn explore(
+    exploration: &Exploration,
+    bound: usize,
+    workers: usize,
+    jobs: u64,
+    property: Property,
+) -> Covered {
+    quiet_loom_deadlocks();
+    // A std Mutex: invisible to loom, it collects across executions.
+    let covered = Arc::new(Mutex::new(Covered::default()));
+    let (counter, seen) = (exploration.clone(), Arc::clone(&covered));
+    let ran = panic::catch_unwind(AssertUnwindSafe(|| {
+        search(bound, workers).check(move || {
+            counter.execution();
+            let execution = run_pool(workers, jobs);
+            if let Err(what) = property(&execution, jobs) {
+                panic!(
+                    "{}\n\nThe counterexample, execution {} (preemption bound {bound}), as the \
+                     channel saw it:\n{}",
+                    wrap(&what),
+                    counter.executions(),
+                    timeline(&execution.entries)
+                );
+            }
+            seen.lock().unwrap().add(&execution, workers);
+        });
+    }));
+    if let Err(payload) = ran {
+        let deadlock = (payload.downcast_ref::<String>())
+            .is_some_and(|message| message.starts_with("deadlock; threads"));
+        if deadlock {
+            let entries = log::take();
+            panic!(
+                "{}\n\nThe counterexample, execution {} (preemption bound {bound}), as the \
+                 channel saw it:\n{}",
+                wrap(
+                    "the pool hangs: every thread is blocked. The workers wait in recv for a job, \
+                     and recv returns Err only once every Sender is gone; main waits in join for \
+                     the workers, with its Sender still alive: each waits for the other."
+                ),
+                exploration.executions(),
+                timeline(&entries)
+            );
+        }
+        panic::resume_unwind(payload);
+    }
+    Arc::try_unwrap(covered)
+        .unwrap_or_else(|_| panic!("the model's closure outlived the search"))
+        .into_inner()
+        .unwrap()
+}
+
+/// The channel's log, a line per step, in the pool's words.
+fn timeline(entries: &[Entry]) -> String {
+    let mut lines = String::new();
+    for (step, entry) in entries.iter().enumerate() {
+        let what = match entry.event {
+            Event::Made { sender } => format!("makes Sender {sender}"),
+            Event::Sent { amount, .. } => format!("sends job {amount}"),
+            Event::Received { amount } => format!("takes job {amount}"),
+            Event::WaitsForMessage => "waits for a job".to_string(),
+            Event::Dropped { sender } => format!("drops Sender {sender}"),
+            Event::Disconnected => "finds no job left and no Sender: ends".to_string(),
+            Event::ReceiverDropped => "drops the Receiver".to_string(),
+            other => format!("{other:?}"),
+        };
+        let _ = writeln!(lines, "{:>3}. {:<9} {what}", step + 1, entry.thread);
+    }
+    lines
+}
+
+fn wrap(text: &str) -> String {
+    figures::wrap(text, 80).join("\n")
+}
+
+/// Proof 1: every job runs exactly once, and `map` returns a result for each, in every execution
+/// loom explores with up to 2 preemptions, 2 workers and 3 jobs.
+///
+/// Fails on `worker-stops-after-the-first-job` (a worker that takes one job and ends: with 2
+/// workers and 3 jobs, the third never runs). Passes on `results-in-the-order-they-come-back`:
+/// every job runs once, the order is another property.
+#[test]
+fn every_job_runs_exactly_once() {
+    let exploration = Exploration::start(
+        "every job runs exactly once, in every interleaving loom explored (2 workers, 3 jobs; \
+         preemption bound 2)",
+    );
+    let covered = explore(&exploration, 2, 2, 3, every_job_once);
+    exploration.finish();
+    figures::report("covered", covered.describe());
+    assert_eq!(
+        covered.job_0_ran_in,
+        BTreeSet::from(["worker-1".to_string(), "worker-2".to_string()]),
+        "the search never had each worker take job 0"
+    );
+    assert!(
+        covered.shares.contains(&vec![0, 3]) && covered.shares.contains(&vec![1, 2]),
+        "the search never had one worker run every job, or never shared them out: it covered \
+         {:?}",
+        covered.shares
+    );
+}
+
+/// Proof 2: the results come back in input order, whatever order the jobs finish in, in every
+/// execution loom explores with up to 2 preemptions, 2 workers and 3 jobs.
+///
+/// Fails on `results-in-the-order-they-come-back` (each worker's results appended as it is
+/// joined, Python's `as_completed` in place of `map`).
+#[test]
+fn results_come_back_in_input_order() {
+    let exploration = Exploration::start(
+        "results come back in input order, in every interleaving loom explored (2 workers, 3 \
+         jobs; preemption bound 2)",
+    );
+    let covered = explore(&exploration, 2, 2, 3, results_in_input_order);
+    exploration.finish();
+    figures::report("covered", covered.describe());
+    assert!(
+        covered.out_of_order > 0,
+        "the jobs always finished in input order: the search never challenged the order"
+    );
+    assert_eq!(
+        covered.job_0_ran_in,
+        BTreeSet::from(["worker-1".to_string(), "worker-2".to_string()]),
+        "the search never had each worker take job 0"
+    );
+}
+
+/// Proof 3: every worker ends once the jobs do (`map` joins them all and returns), in every
+/// execution loom explores with up to 2 preemptions, 3 workers and 2 jobs: at least one worker
+/// never gets a job, and must end all the same.
+///
+/// Fails on `job-sender-kept-alive` (main keeps its `Sender` until after the joins: the workers
+/// wait for a job for ever, main waits for them, and loom finds every thread blocked).
+#[test]
+fn every_worker_ends_once_the_jobs_do() {
+    let exploration = Exploration::start(
+        "every worker ends once the jobs do, in every interleaving loom explored (3 workers, 2 \
+         jobs; preemption bound 2)",
+    );
+    let covered = explore(&exploration, 2, 3, 2, returned);
+    exploration.finish();
+    figures::report("covered", covered.describe());
+    assert!(
+        covered.shares.iter().all(|share| share[0] == 0),
+        "some execution gave every one of 3 workers a job of 2"
+    );
+    assert!(
+        covered.woken_by_the_drop > 0,
+        "no worker was ever waiting for a job when main dropped the Sender"
+    );
+}
+
+/// Proof 4: the workers run jobs at the same time: in some execution loom explores with up to 2
+/// preemptions (2 workers, 2 jobs), both jobs are running at once; and in every one, `map`
+/// returns both results in order.
+///
+/// Fails on `lock-held-across-the-job` (the worker keeps the receiver's lock while its job runs,
+/// `while let Ok(job) = receiver.lock().unwrap().recv()`: the other worker cannot take a job
+/// until it is done, so two jobs never run at once). Passes on the other mistakes.
+#[test]
+fn the_workers_run_jobs_at_the_same_time() {
+    let exploration = Exploration::start(
+        "two jobs run at once in some interleaving loom explored, and the results are in \
+         order in every one (2 workers, 2 jobs; preemption bound 2)",
+    );
+    let covered = explore(&exploration, 2, 2, 2, results_in_input_order);
+    exploration.finish();
+    figures::report("covered", covered.describe());
+    assert_eq!(
+        covered.most_at_once, 2,
+        "no execution had two jobs running at once: the workers took turns"
+    );
+}
