@@ -23,13 +23,13 @@ fn count_primes(n: u64) -> u64 {
 }
 
 fn main() {
-    let items = [80_000, 10_000, 70_000, 20_000, 60_000, 30_000, 50_000, 40_000];
+    let items: &[u64] = &[80_000, 10_000, 70_000, 20_000, 60_000, 30_000, 50_000, 40_000];
     let mut results = vec![0; items.len()];
+    let (jobs, receiver) = mpsc::channel();
+    let receiver = Mutex::new(receiver); // one queue, shared: each job taken once
+    let (done, finished) = mpsc::channel();
     // with ThreadPoolExecutor(max_workers=4) as executor: the scope joins every worker
     thread::scope(|scope| {
-        let (jobs, receiver) = mpsc::channel();
-        let receiver = Mutex::new(receiver); // one queue, shared: each job taken once
-        let (done, finished) = mpsc::channel();
         for _ in 0..4 {
             let (receiver, done) = (&receiver, done.clone());
             scope.spawn(move || {
@@ -38,7 +38,7 @@ fn main() {
                     let Ok(place) = receiver.lock().unwrap().recv() else {
                         break; // no job left, and the Sender is gone
                     };
-                    let n: u64 = items[place]; // borrowed: the scope outlives no worker
+                    let n = items[place]; // borrowed: no worker outlives the scope
                     done.send((place, count_primes(n))).unwrap();
                 }
             });

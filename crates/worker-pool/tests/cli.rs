@@ -94,8 +94,9 @@ fn a_panic_in_a_job_that_does_not_exist_is_refused() {
 }
 
 /// What stderr holds when job 2 panicked, with one worker (so that the worker's name is known),
-/// the panic hook's thread id and source location elided.
-const JOB_PANICKED: &str = "\
+/// the panic hook's thread id and source location elided. (The hook starts its report with an
+/// empty line.)
+const JOB_PANICKED: &str = "\n\
     thread 'worker-1' (<id>) panicked at <file>:<line>:<column>:\n\
     job 2 was asked to panic (--panic-in-job 2)\n\
     note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
