@@ -23,7 +23,9 @@ fn count_primes(n: u64) -> u64 {
 }
 
 fn main() {
-    let items: &[u64] = &[80_000, 10_000, 70_000, 20_000, 60_000, 30_000, 50_000, 40_000];
+    let items: &[u64] = &[
+        80_000, 10_000, 70_000, 20_000, 60_000, 30_000, 50_000, 40_000,
+    ];
     let mut results = vec![0; items.len()];
     let (jobs, receiver) = mpsc::channel();
     let receiver = Mutex::new(receiver); // one queue, shared: each job taken once

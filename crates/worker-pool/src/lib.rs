@@ -86,7 +86,8 @@ pub fn worker<R>(
         // if work_item is None: return (here: no job is left, and none can come)
         let Ok(job) = next else { break };
         // work_item.run(): an exception is kept, for map to raise at its result
-        let result = panic::catch_unwind(AssertUnwindSafe(|| run(job as usize)));
+        let result =
+            panic::catch_unwind(AssertUnwindSafe(|| run(job as usize)));
         done.push((job, result.map_err(|panic| panic_message(panic.as_ref()))));
     }
     done
@@ -155,15 +156,23 @@ pub enum PoolError {
 impl fmt::Display for PoolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PoolError::NoWorkers => f.write_str("a pool needs at least 1 worker"),
+            PoolError::NoWorkers => {
+                f.write_str("a pool needs at least 1 worker")
+            }
             PoolError::WorkerPanicked { worker, message } => {
                 write!(f, "{worker} panicked outside any job: {message}")
             }
             PoolError::JobNeverRan { job } => {
-                write!(f, "job {job} never ran: no worker handed back its result")
+                write!(
+                    f,
+                    "job {job} never ran: no worker handed back its result"
+                )
             }
             PoolError::JobRanTwice { job } => {
-                write!(f, "job {job} ran twice: two workers handed back its result")
+                write!(
+                    f,
+                    "job {job} ran twice: two workers handed back its result"
+                )
             }
         }
     }

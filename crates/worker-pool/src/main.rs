@@ -58,7 +58,9 @@ fn main() -> ExitCode {
             items.len(),
             items.len() - 1
         );
-        Args::command().error(ErrorKind::ValueValidation, message).exit();
+        Args::command()
+            .error(ErrorKind::ValueValidation, message)
+            .exit();
     }
     let panic_in_job = args.panic_in_job;
     // Each job knows its place, so that `--panic-in-job` can pick one.
@@ -68,7 +70,9 @@ fn main() -> ExitCode {
         args.workers,
         move |&(place, n): &(usize, u64)| {
             if panic_in_job == Some(place) {
-                panic!("job {place} was asked to panic (--panic-in-job {place})");
+                panic!(
+                    "job {place} was asked to panic (--panic-in-job {place})"
+                );
             }
             count_primes(n)
         },

@@ -43,12 +43,7 @@ fn any_number_of_workers_prints_the_counts_in_input_order() {
 #[test]
 fn a_bad_number_is_refused_with_the_flags_range() {
     refuses_bad_numbers(BIN, "--workers <N>", "1..=256", &["0", "257"]);
-    refuses_bad_numbers(
-        BIN,
-        "--panic-in-job <K>",
-        "0..=18446744073709551615",
-        &[],
-    );
+    refuses_bad_numbers(BIN, "--panic-in-job <K>", "0..=18446744073709551615", &[]);
     for number in ["10000001", "-1", "many", "1e5"] {
         let output = worker_pool(&["10", number]);
         assert_eq!(
@@ -120,7 +115,10 @@ fn a_job_that_panics_is_reported_at_its_result() {
          primes below 80000: 7837\nprimes below 10000: 1229\n{JOB_PANICKED}$ echo $?\n1\n",
         args.join(" ")
     );
-    assert!(CHAPTER.contains(&shown), "the chapter should quote:\n{shown}");
+    assert!(
+        CHAPTER.contains(&shown),
+        "the chapter should quote:\n{shown}"
+    );
 }
 
 /// With 4 workers, whichever worker ran job 0 is named, and the other counts are not printed.

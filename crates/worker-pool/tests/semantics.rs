@@ -101,13 +101,17 @@ fn the_pool_joins_every_worker_before_map_returns() {
             (0..6).collect(),
         )
         .expect("the pool ran");
-        let names: BTreeSet<Option<String>> =
-            results.into_iter().map(|r| r.expect("no job panics")).collect();
+        let names: BTreeSet<Option<String>> = results
+            .into_iter()
+            .map(|r| r.expect("no job panics"))
+            .collect();
         (Arc::strong_count(&token), names)
     });
-    assert_eq!(token_count, 1, "a worker still held the job after map returned");
-    let workers: BTreeSet<Option<String>> =
-        (1..=3).map(|k| Some(format!("worker-{k}"))).collect();
+    assert_eq!(
+        token_count, 1,
+        "a worker still held the job after map returned"
+    );
+    let workers: BTreeSet<Option<String>> = (1..=3).map(|k| Some(format!("worker-{k}"))).collect();
     assert!(names.is_subset(&workers), "jobs ran in {names:?}");
 }
 
@@ -138,7 +142,10 @@ fn a_job_that_panics_is_raised_at_its_result_and_the_others_still_run() {
         panic!("job 1's result should be its panic: {:?}", results[1]);
     };
     assert_eq!(*job, 1);
-    assert!(["worker-1", "worker-2"].contains(&worker.as_str()), "{worker}");
+    assert!(
+        ["worker-1", "worker-2"].contains(&worker.as_str()),
+        "{worker}"
+    );
     assert!(message.starts_with("assertion `left != right` failed: job 1 fails on purpose"));
     assert_eq!(
         results[1].as_ref().unwrap_err().to_string(),
