@@ -28,33 +28,35 @@ fn main() {
     ];
     let mut results = vec![0; items.len()];
     let (jobs, receiver) = mpsc::channel();
-    let receiver = Mutex::new(receiver); // one queue, shared: each job taken once
+    // One queue, shared by the workers: each job is taken once.
+    let receiver = Mutex::new(receiver);
     let (done, finished) = mpsc::channel();
-    // with ThreadPoolExecutor(max_workers=4) as executor: the scope joins every worker
+    // with ThreadPoolExecutor(max_workers=4) as executor:
     thread::scope(|scope| {
         for _ in 0..4 {
             let (receiver, done) = (&receiver, done.clone());
             scope.spawn(move || {
                 loop {
-                    // work_queue.get(): the lock is released at the end of this line
+                    // work_queue.get(): the lock is released after this line
                     let Ok(place) = receiver.lock().unwrap().recv() else {
                         break; // no job left, and the Sender is gone
                     };
-                    let n = items[place]; // borrowed: no worker outlives the scope
+                    let n = items[place]; // borrowed: the scope outlives us
                     done.send((place, count_primes(n))).unwrap();
                 }
             });
         }
-        drop(done); // only the workers' Senders remain: `finished` ends with them
+        drop(done); // only the workers' Senders are left
         for place in 0..items.len() {
             jobs.send(place).unwrap(); // executor.map(count_primes, items)
         }
         drop(jobs); // no more jobs: each worker's recv returns Err, and it ends
         for (place, count) in finished {
-            results[place] = count; // back in input order, whatever order they came in
+            results[place] = count; // back in input order
         }
-    }); // every worker is joined here; a worker's panic would be raised here
+    }); // the end of the with block: every worker is joined here
     for (n, count) in items.iter().zip(results) {
-        println!("primes below {n}: {count}"); // print('primes below %d: %d' % ...)
+        // print('primes below %d: %d' % (n, count))
+        println!("primes below {n}: {count}");
     }
 }

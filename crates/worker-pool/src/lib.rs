@@ -80,10 +80,10 @@ pub fn worker<R>(
     // while True:
     loop {
         // work_item = work_queue.get(block=True)
-        // The guard is a temporary of this one statement: the lock is released before the job
-        // runs, so that the other workers can take the next jobs meanwhile.
+        // The guard is a temporary of this statement: the lock is released
+        // here, before the job runs, so the others can take the next jobs.
         let next = lock(jobs).recv();
-        // if work_item is None: return (here: no job is left, and none can come)
+        // if work_item is None: return (no job is left, and none can come)
         let Ok(job) = next else { break };
         // work_item.run(): an exception is kept, for map to raise at its result
         let result =
@@ -272,9 +272,10 @@ fn pool<R, H>(
     let last = Job::try_from(jobs).expect("at most u32::MAX jobs");
     // work_queue = queue.SimpleQueue()
     let (sender, receiver) = mpsc::channel();
-    // Only the workers hold the receiver: were they all gone, a send would say so.
+    // Only the workers hold it: were they all gone, a send would say so.
     let receiver = Arc::new(Mutex::new(receiver));
-    // ThreadPoolExecutor(max_workers=workers): named threads, each with a share of the receiver
+    // ThreadPoolExecutor(max_workers=workers): named threads, each with a
+    // share of the receiver
     let mut started = Vec::with_capacity(workers);
     for k in 1..=workers {
         let name = format!("worker-{k}");
@@ -287,9 +288,10 @@ fn pool<R, H>(
             break; // every worker is gone: joining them says why
         }
     }
-    // The end of the `with` block, executor.shutdown(wait=True): no job will come, so each
-    // worker's recv returns Err once the channel is empty. Were this Sender kept, every worker
-    // would wait for a job forever, and so would the joins below.
+    // The end of the `with` block, executor.shutdown(wait=True): no job
+    // will come, so each worker's recv returns Err once the channel is
+    // empty. Were this Sender kept, every worker would wait for a job
+    // forever, and so would the joins below.
     drop(sender);
     let mut handed_back = Vec::with_capacity(workers);
     let mut failure = None;

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, error::ErrorKind};
 use worker_pool::{ITEMS, WORKERS, count_primes, map};
 
-// Every lesson's numeric flags share one parser, and so one message for a bad number: see
-// xtask/whole-number.
+// Every lesson's numeric flags share one parser, and so one message for a
+// bad number: see xtask/whole-number.
 /// The most workers: more threads than that on a few cores is more likely a slip than a wish.
 const MAX_WORKERS: usize = 256;
 /// The largest number: counting the primes below 10 000 000 by trial division takes seconds.
@@ -92,7 +92,8 @@ fn main() -> ExitCode {
         let written = match result {
             // print('primes below %d: %d' % (n, count))
             Ok(count) => writeln!(stdout, "primes below {n}: {count}"),
-            // The job's exception, raised here, at its result: the counts before it are printed.
+            // The job's exception, raised here, at its result: the counts
+            // before it are printed.
             Err(panicked) => {
                 let _ = stdout.flush();
                 eprintln!("error: {panicked}");
