@@ -102,7 +102,12 @@ fn every_job_once(execution: &Execution, jobs: u64) -> Result<(), String> {
             .collect();
         match runs[..] {
             [_] => {}
-            [] => return Err(format!("job {item} never ran")),
+            [] => {
+                return Err(format!(
+                    "job {item} never ran: it was sent, and no worker took it before the \
+                     workers ended"
+                ));
+            }
             _ => {
                 return Err(format!(
                     "job {item} ran {} times, in {}",
@@ -138,15 +143,38 @@ fn results_in_input_order(execution: &Execution, jobs: u64) -> Result<(), String
                 Ok(())
             } else {
                 Err(format!(
-                    "map returned [{}], not [{}] (the jobs finished in the order {:?})",
+                    "map returned [{}], not [{}]: {}; the jobs finished in the order {}",
                     got.join(", "),
                     want.join(", "),
-                    execution.finished
+                    who_ran_what(&execution.runs),
+                    list(&execution.finished)
                 ))
             }
         }
         Err(failure) => Err(format!("map failed: {failure}")),
     }
+}
+
+/// `worker-1 ran jobs 0, 2, worker-2 ran job 1`, by worker.
+fn who_ran_what(runs: &[Run]) -> String {
+    let workers: BTreeSet<&str> = runs.iter().map(|run| run.worker.as_str()).collect();
+    let each: Vec<String> = (workers.into_iter())
+        .map(|worker| {
+            let jobs: Vec<u64> = (runs.iter())
+                .filter(|run| run.worker == worker)
+                .map(|run| run.item)
+                .collect();
+            let noun = if jobs.len() == 1 { "job" } else { "jobs" };
+            format!("{worker} ran {noun} {}", list(&jobs))
+        })
+        .collect();
+    each.join(", ")
+}
+
+/// `0, 2, 1`.
+fn list(jobs: &[u64]) -> String {
+    let jobs: Vec<String> = jobs.iter().map(u64::to_string).collect();
+    jobs.join(", ")
 }
 
 /// Property: `map` returned, so every worker was joined: each one's loop ended once the jobs
@@ -294,8 +322,8 @@ fn explore(
             let execution = run_pool(workers, jobs);
             if let Err(what) = property(&execution, jobs) {
                 panic!(
-                    "{}\n\nThe counterexample, execution {} ({}), as the \
-                     channel saw it:\n{}",
+                    "{}\n\ncounterexample: execution {} ({}), as the channel saw \
+                     it, step by step:\n{}",
                     wrap(&what),
                     counter.executions(),
                     name,
@@ -311,8 +339,8 @@ fn explore(
         if deadlock {
             let entries = log::take();
             panic!(
-                "{}\n\nThe counterexample, execution {} ({}), as the \
-                 channel saw it:\n{}",
+                "{}\n\ncounterexample: execution {} ({}), as the channel saw \
+                 it, step by step:\n{}",
                 wrap(
                     "the pool hangs: every thread is blocked. The workers wait in recv for a job, \
                      and recv returns Err only once every Sender is gone; main waits in join for \
