@@ -8,12 +8,12 @@
 //! - `book`: the chapters as an mdBook; with `--test`, the built book checked in a browser.
 
 mod bench;
-mod pool_bench;
 mod book;
 mod docs;
 mod lessons;
 mod mistakes;
 mod pictures;
+mod pool_bench;
 mod prove;
 mod run_all;
 mod workspace;

@@ -66,22 +66,35 @@ pub fn bench_pool(ws: &Workspace, write_docs: bool) -> Result {
 
     let rust_command = |threads: usize| {
         let mut command = Command::new(&binary);
-        command.arg("--workers").arg(threads.to_string()).args(&numbers);
+        command
+            .arg("--workers")
+            .arg(threads.to_string())
+            .args(&numbers);
         command
     };
     // The reference output: the lesson's pool with one worker.
     let expected = run_once(&mut rust_command(1), "worker-pool --workers 1")?.1;
     let load_before = load_average();
-    let rust = time_all("Rust, the lesson's pool", &counts, RUST_RUNS, &expected, |threads| {
-        rust_command(threads)
-    })?;
+    let rust = time_all(
+        "Rust, the lesson's pool",
+        &counts,
+        RUST_RUNS,
+        &expected,
+        |threads| rust_command(threads),
+    )?;
     let python = match &python {
-        Some(version) => Some(time_all(version, &counts, PYTHON_RUNS, &expected, |threads| {
-            let mut command = Command::new("python3");
-            command.arg(ws.root.join(PYTHON_SCRIPT));
-            command.arg(threads.to_string()).args(&numbers);
-            command
-        })?),
+        Some(version) => Some(time_all(
+            version,
+            &counts,
+            PYTHON_RUNS,
+            &expected,
+            |threads| {
+                let mut command = Command::new("python3");
+                command.arg(ws.root.join(PYTHON_SCRIPT));
+                command.arg(threads.to_string()).args(&numbers);
+                command
+            },
+        )?),
         None => {
             println!("\npython3 is not on the PATH: timing Rust only.");
             None
@@ -159,7 +172,10 @@ fn run_once(command: &mut Command, name: &str) -> Result<(f64, String)> {
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    Ok((seconds, String::from_utf8_lossy(&output.stdout).into_owned()))
+    Ok((
+        seconds,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
 }
 
 /// The table: a row per thread count; per language its median time and its speedup over its own
