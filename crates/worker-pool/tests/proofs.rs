@@ -201,6 +201,12 @@ struct Covered {
     /// Executions where a worker was waiting for a job when main dropped the Sender, and that
     /// drop ended its wait.
     woken_by_the_drop: u64,
+    /// The search, for messages: `preemption bound 2`.
+    search: String,
+    /// How many executions it explored, and the last one's channel log: what a model shows when
+    /// its search did not cover what it must (no one execution is then to blame).
+    executions: u64,
+    last: Vec<Entry>,
 }
 
 impl Covered {
@@ -223,6 +229,23 @@ impl Covered {
         let most = execution.runs.iter().map(|run| run.running).max();
         self.most_at_once = self.most_at_once.max(most.unwrap_or(0));
         self.woken_by_the_drop += u64::from(woken_by_the_drop(&execution.entries));
+        self.executions += 1;
+        self.last.clone_from(&execution.entries);
+    }
+
+    /// Fails the model, unless `covered`: the search did not reach what the model is about, so
+    /// its verdict would mean nothing. No single execution is to blame: the counterexample is the
+    /// whole search, shown by its last execution.
+    fn require(&self, covered: bool, what: &str) {
+        assert!(
+            covered,
+            "{}\n\ncounterexample: the whole search, {} executions ({}); the last one, as the \
+             channel saw it, step by step:\n{}",
+            wrap(what),
+            self.executions,
+            self.search,
+            timeline(&self.last)
+        );
     }
 
     fn describe(&self) -> String {
@@ -309,12 +332,15 @@ fn explore(
 ) -> Covered {
     quiet_loom_deadlocks();
     // A std Mutex: invisible to loom, it collects across executions.
-    let covered = Arc::new(Mutex::new(Covered::default()));
-    let (counter, seen) = (exploration.clone(), Arc::clone(&covered));
     let search_name = match bound {
         Some(bound) => format!("preemption bound {bound}"),
         None => "no preemption bound".to_string(),
     };
+    let covered = Arc::new(Mutex::new(Covered {
+        search: search_name.clone(),
+        ..Covered::default()
+    }));
+    let (counter, seen) = (exploration.clone(), Arc::clone(&covered));
     let name = search_name.clone();
     let ran = panic::catch_unwind(AssertUnwindSafe(|| {
         search(bound, workers).check(move || {
@@ -403,16 +429,13 @@ fn every_job_runs_exactly_once() {
     let covered = explore(&exploration, Some(3), 2, 3, every_job_once);
     exploration.finish();
     figures::report("covered", covered.describe());
-    assert_eq!(
-        covered.job_0_ran_in,
-        workers(2),
-        "the search never had each worker take job 0"
+    covered.require(
+        covered.job_0_ran_in == workers(2),
+        "the search never had each worker take job 0",
     );
-    assert!(
+    covered.require(
         covered.shares.contains(&vec![0, 3]) && covered.shares.contains(&vec![1, 2]),
-        "the search never had one worker run every job, or never shared them out: it covered \
-         {:?}",
-        covered.shares
+        "the search never had one worker run every job, or never shared them out",
     );
 }
 
@@ -430,14 +453,13 @@ fn results_come_back_in_input_order() {
     let covered = explore(&exploration, Some(2), 3, 3, results_in_input_order);
     exploration.finish();
     figures::report("covered", covered.describe());
-    assert!(
+    covered.require(
         covered.out_of_order > 0,
-        "the jobs always finished in input order: the search never challenged the order"
+        "the jobs always finished in input order: the search never challenged the order",
     );
-    assert_eq!(
-        covered.job_0_ran_in,
-        workers(3),
-        "the search never had each worker take job 0"
+    covered.require(
+        covered.job_0_ran_in == workers(3),
+        "the search never had each worker take job 0",
     );
 }
 
@@ -456,14 +478,13 @@ fn every_worker_ends_once_the_jobs_do() {
     let covered = explore(&exploration, Some(2), 4, 2, returned);
     exploration.finish();
     figures::report("covered", covered.describe());
-    assert_eq!(
-        covered.job_0_ran_in,
-        workers(4),
-        "the search never had each worker take job 0"
+    covered.require(
+        covered.job_0_ran_in == workers(4),
+        "the search never had each worker take job 0",
     );
-    assert!(
+    covered.require(
         covered.woken_by_the_drop > 0,
-        "no worker was ever waiting for a job when main dropped the Sender"
+        "no worker was ever waiting for a job when main dropped the Sender",
     );
 }
 
@@ -473,7 +494,7 @@ fn every_worker_ends_once_the_jobs_do() {
 ///
 /// Fails on `lock-held-across-the-job` (the worker keeps the receiver's lock while its job runs,
 /// `while let Ok(job) = lock(jobs).recv()`: no other worker can take a job until it is done, so
-/// two jobs never run at once). Passes on it, proofs 1 and 2: every job still runs, in order.
+/// two jobs never run at once). That mistake passes proof 1: every job still runs once.
 #[test]
 fn the_workers_run_jobs_at_the_same_time() {
     let exploration = Exploration::start(
@@ -483,9 +504,13 @@ fn the_workers_run_jobs_at_the_same_time() {
     let covered = explore(&exploration, Some(2), 3, 3, every_job_once);
     exploration.finish();
     figures::report("covered", covered.describe());
-    assert_eq!(
-        covered.most_at_once, 3,
-        "no execution had the three jobs running at once: the workers took turns"
+    covered.require(
+        covered.most_at_once == 3,
+        &format!(
+            "in no execution were the three jobs running at once (at most {}): the workers took \
+             turns",
+            covered.most_at_once
+        ),
     );
 }
 
@@ -498,8 +523,8 @@ fn the_workers_run_jobs_at_the_same_time() {
 #[test]
 fn with_no_preemption_bound_every_property_holds() {
     let exploration = Exploration::start(
-        "every job once, results in input order, every worker ends, in every interleaving loom \
-         explored (2 workers, 2 jobs; no preemption bound)",
+        "every job once, results in input order, every worker ends, two jobs at once, in every \
+         interleaving loom explored (2 workers, 2 jobs; no preemption bound)",
     );
     let all = |execution: &Execution, jobs: u64| {
         every_job_once(execution, jobs)?;
@@ -508,18 +533,17 @@ fn with_no_preemption_bound_every_property_holds() {
     let covered = explore(&exploration, None, 2, 2, all);
     exploration.finish();
     figures::report("covered", covered.describe());
-    assert_eq!(
-        covered.job_0_ran_in,
-        workers(2),
-        "the search never had each worker take job 0"
+    covered.require(
+        covered.job_0_ran_in == workers(2),
+        "the search never had each worker take job 0",
     );
-    assert!(
+    covered.require(
         covered.out_of_order > 0,
-        "the jobs always finished in input order"
+        "the jobs always finished in input order",
     );
-    assert_eq!(covered.most_at_once, 2, "the two jobs never ran at once");
-    assert!(
+    covered.require(covered.most_at_once == 2, "the two jobs never ran at once");
+    covered.require(
         covered.woken_by_the_drop > 0,
-        "no worker was ever waiting for a job when main dropped the Sender"
+        "no worker was ever waiting for a job when main dropped the Sender",
     );
 }
