@@ -75,13 +75,7 @@ pub fn bench_pool(ws: &Workspace, write_docs: bool) -> Result {
     // The reference output: the lesson's pool with one worker.
     let expected = run_once(&mut rust_command(1), "worker-pool --workers 1")?.1;
     let load_before = load_average();
-    let rust = time_all(
-        "Rust, the lesson's pool",
-        &counts,
-        RUST_RUNS,
-        &expected,
-        |threads| rust_command(threads),
-    )?;
+    let rust = time_all("Rust", &counts, RUST_RUNS, &expected, rust_command)?;
     let python = match &python {
         Some(version) => Some(time_all(
             version,
@@ -123,8 +117,9 @@ pub fn bench_pool(ws: &Workspace, write_docs: bool) -> Result {
     Ok(())
 }
 
-/// Runs `command` for each thread count, one untimed warm-up then `runs` timed runs, each of
-/// which must print `expected`.
+/// Runs `command` for each thread count: one untimed warm-up each, then `runs` rounds, each
+/// round one timed run per thread count, so that a change in the machine's load falls on every
+/// count alike. Every timed run must print `expected`.
 fn time_all(
     name: &str,
     counts: &[usize],
@@ -132,32 +127,32 @@ fn time_all(
     expected: &str,
     command: impl Fn(usize) -> Command,
 ) -> Result<Language> {
-    println!("\nTiming {name}: {runs} runs at each of {counts:?} threads...");
-    let mut language = Language {
-        name: name.to_string(),
-        runs: Vec::new(),
-    };
+    println!("\nTiming {name}: {runs} rounds of {counts:?} threads...");
+    let label = |threads: usize| format!("{name} with {threads} threads");
     for &threads in counts {
-        let label = format!("{name} with {threads} threads");
-        run_once(&mut command(threads), &label)?;
-        let mut seconds = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let (time, printed) = run_once(&mut command(threads), &label)?;
+        run_once(&mut command(threads), &label(threads))?;
+    }
+    let mut seconds: Vec<Vec<f64>> = vec![Vec::with_capacity(runs); counts.len()];
+    for _ in 0..runs {
+        for (times, &threads) in seconds.iter_mut().zip(counts) {
+            let (time, printed) = run_once(&mut command(threads), &label(threads))?;
             if printed != expected {
                 return Err(format!(
-                    "{label} printed otherwise than the lesson's pool with 1 worker:\n{}",
+                    "{} printed otherwise than the lesson's pool with 1 worker:\n{}",
+                    label(threads),
                     docs::diff(expected, &printed)
                 ));
             }
-            seconds.push(time);
+            times.push(time);
         }
-        println!(
-            "  {threads} threads: median {:.1} ms",
-            median(&seconds) * 1e3
-        );
-        language.runs.push((threads, seconds));
     }
-    Ok(language)
+    for (times, threads) in seconds.iter().zip(counts) {
+        println!("  {threads} threads: median {:.1} ms", median(times) * 1e3);
+    }
+    Ok(Language {
+        name: name.to_string(),
+        runs: counts.iter().copied().zip(seconds).collect(),
+    })
 }
 
 /// Runs `command` to its end: its wall time in seconds and its stdout; an error unless it exits 0.
@@ -184,7 +179,8 @@ fn render(counts: &[usize], languages: &[&Language]) -> String {
     let mut out = String::from("| threads |");
     let mut rule = String::from("|---:|");
     for language in languages {
-        let _ = write!(out, " {} median ms | speedup |", language.name);
+        let name = &language.name;
+        let _ = write!(out, " {name}: median ms | {name}: speedup |");
         rule.push_str("---:|---:|");
     }
     let _ = write!(out, "\n{rule}");
@@ -215,9 +211,11 @@ fn describe(ws: &Workspace, cores: usize, load_before: &str, load_after: &str) -
     let numbers: Vec<String> = NUMBERS.iter().map(u64::to_string).collect();
     format!(
         "The run: {cpu}, {cores} cores available, the Rust compiled by {rustc}, on {date} (UTC). \
-         The work: the primes below each of {}, counted by trial division, one job per number; \
-         each run a whole process (start-up included), {RUST_RUNS} timed runs per row in Rust, \
-         {PYTHON_RUNS} in Python, after one untimed run; every run printed the same counts. \
+         The work: the primes below each of {}, counted by trial division, one job per number. \
+         Rust is the lesson's release binary (`worker-pool --workers N`), Python its original \
+         (`python3 {PYTHON_SCRIPT} N`); each run a whole process (start-up included), after one \
+         untimed run per row, in rounds of one run per thread count ({RUST_RUNS} rounds in \
+         Rust, {PYTHON_RUNS} in Python); every run printed the same counts. \
          A speedup is the language's own median time with 1 thread over its median time with \
          that many. \
          The load average (1, 5 and 15 minutes) was {load_before} when the timing started and \
