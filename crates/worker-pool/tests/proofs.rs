@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, Once};
 
-use figures::Exploration;
+use figures::{Exploration, Schedule, ScheduleStep};
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use worker_pool::sync::mpsc::log::{self, Entry, Event};
 use worker_pool::{PoolError, Results, map};
@@ -42,13 +42,16 @@ struct Run {
     worker: String,
     /// How many jobs were running when it started, itself included.
     running: usize,
+    /// Where it started, and where it finished, among the channel's log entries: after that many.
+    started_at: usize,
+    finished_at: usize,
 }
 
 // Loom runs a model's threads as coroutines on the test's own OS thread: a std thread-local is
 // one log per model, shared by its loom threads, and invisible to loom.
 std::thread_local! {
     static RUNS: RefCell<Vec<Run>> = const { RefCell::new(Vec::new()) };
-    static FINISHED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    static FINISHED: RefCell<Vec<(u64, usize)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// What one execution left: what `map` returned, each job's run, the order the jobs finished in,
@@ -75,17 +78,26 @@ fn run_pool(workers: usize, jobs: u64) -> Execution {
                 item,
                 worker,
                 running: now,
+                started_at: log::len(),
+                finished_at: 0,
             });
         });
         running.fetch_sub(1, Ordering::SeqCst);
-        FINISHED.with(|finished| finished.borrow_mut().push(item));
+        FINISHED.with(|finished| finished.borrow_mut().push((item, log::len())));
         10 * item
     };
     let outcome = map(workers, job, (0..jobs).collect());
+    let finished = FINISHED.with(|finished| finished.borrow().clone());
+    let mut runs = RUNS.with(|runs| runs.borrow().clone());
+    for run in &mut runs {
+        if let Some(&(_, at)) = finished.iter().find(|(item, _)| *item == run.item) {
+            run.finished_at = at;
+        }
+    }
     Execution {
         outcome,
-        runs: RUNS.with(|runs| runs.borrow().clone()),
-        finished: FINISHED.with(|finished| finished.borrow().clone()),
+        runs,
+        finished: finished.iter().map(|(item, _)| *item).collect(),
         entries: log::take(),
     }
 }
@@ -208,6 +220,9 @@ struct Covered {
     /// what it must (no one execution is then to blame).
     executions: u64,
     last: Vec<Entry>,
+    /// The first execution in which every worker ran one job and the jobs finished out of input
+    /// order, drawn as a schedule: the picture of the chapter.
+    pictured: Option<Schedule>,
 }
 
 impl Covered {
@@ -224,6 +239,7 @@ impl Covered {
             })
             .collect();
         shares.sort_unstable();
+        let one_each = shares.iter().all(|&share| share == 1);
         self.shares.insert(shares);
         let sorted = execution.finished.windows(2).all(|pair| pair[0] < pair[1]);
         self.out_of_order += u64::from(!sorted);
@@ -231,6 +247,9 @@ impl Covered {
         self.most_at_once = self.most_at_once.max(most.unwrap_or(0));
         self.woken_by_the_drop += u64::from(woken_by_the_drop(&execution.entries));
         self.executions += 1;
+        if self.pictured.is_none() && !sorted && one_each {
+            self.pictured = Some(schedule(execution, workers));
+        }
         let workers_with_jobs = (execution.runs.iter())
             .map(|run| run.worker.as_str())
             .collect::<BTreeSet<&str>>()
@@ -272,6 +291,93 @@ impl Covered {
             self.most_at_once,
             self.woken_by_the_drop
         )
+    }
+}
+
+/// An execution as a schedule, a lane per thread: the channel's steps (main sends the jobs and
+/// drops the `Sender`, each worker takes a job or ends) and each job's start and finish, in the
+/// order loom ran them; beside each finish, the jobs finished so far; the first finish out of
+/// input order highlighted.
+fn schedule(execution: &Execution, workers: usize) -> Schedule {
+    let mut lanes = vec![log::MAIN.to_string()];
+    lanes.extend((1..=workers).map(|k| format!("worker-{k}")));
+    let lane = |thread: &str| lanes.iter().position(|name| name == thread).unwrap_or(0);
+    // The jobs' own steps, each at its place among the channel's: (place, start first, step).
+    let mut jobs: Vec<(usize, usize, u64, bool, &str)> = Vec::new();
+    for run in &execution.runs {
+        jobs.push((run.started_at, 0, run.item, false, &run.worker));
+        jobs.push((run.finished_at, 1, run.item, true, &run.worker));
+    }
+    jobs.sort_by_key(|&(at, order, ..)| (at, order));
+    let mut steps = Vec::new();
+    let mut finished: Vec<u64> = Vec::new();
+    let mut noted = false;
+    let mut job_steps = jobs.iter().peekable();
+    for at in 0..=execution.entries.len() {
+        while let Some(&(_, _, item, done, worker)) = job_steps.next_if(|job| job.0 == at) {
+            let (does, beside, mut note) = if done {
+                finished.push(item);
+                let shown: Vec<String> = finished.iter().map(u64::to_string).collect();
+                (
+                    format!("finishes job {item}"),
+                    shown.join(", "),
+                    String::new(),
+                )
+            } else {
+                (format!("runs job {item}"), String::new(), String::new())
+            };
+            let earlier = (0..item).find(|earlier| !finished.contains(earlier));
+            if let (true, false, Some(earlier)) = (done, noted, earlier) {
+                note = format!("job {item} is done before job {earlier}");
+                noted = true;
+            }
+            steps.push(ScheduleStep {
+                lane: lane(worker),
+                does,
+                beside,
+                note,
+            });
+        }
+        let Some(entry) = execution.entries.get(at) else {
+            break;
+        };
+        let does = match entry.event {
+            Event::Sent { amount, .. } => format!("sends job {amount}"),
+            Event::Received { amount } => format!("takes job {amount}"),
+            Event::WaitsForMessage => "waits for a job".to_string(),
+            Event::Dropped { .. } => "drops the Sender".to_string(),
+            Event::Disconnected => "no job left: ends".to_string(),
+            _ => continue,
+        };
+        steps.push(ScheduleStep {
+            lane: lane(&entry.thread),
+            does,
+            beside: String::new(),
+            note: String::new(),
+        });
+    }
+    let results = match &execution.outcome {
+        Ok(results) => {
+            let shown: Vec<String> = (results.iter())
+                .map(|result| result.as_ref().map_or("panic".to_string(), u64::to_string))
+                .collect();
+            format!(
+                "map returns [{}]: each result at its job's place",
+                shown.join(", ")
+            )
+        }
+        Err(failure) => format!("map fails: {failure}"),
+    };
+    Schedule {
+        title: format!(
+            "{workers} workers, {} jobs: the jobs finish out of order, the results come back in \
+             order",
+            execution.runs.len()
+        ),
+        lanes,
+        beside: "jobs finished".to_string(),
+        steps,
+        end: results,
     }
 }
 
@@ -458,6 +564,13 @@ fn results_come_back_in_input_order() {
     let covered = explore(&exploration, Some(2), 3, 3, results_in_input_order);
     exploration.finish();
     figures::report("covered", covered.describe());
+    covered.require(
+        covered.pictured.is_some(),
+        "no execution had each worker run one job and the jobs finish out of input order",
+    );
+    if let Some(pictured) = &covered.pictured {
+        figures::report(figures::SCHEDULE, pictured);
+    }
     covered.require(
         covered.out_of_order > 0,
         "the jobs always finished in input order: the search never challenged the order",
