@@ -14,8 +14,17 @@ const BIN: &str = env!("CARGO_BIN_EXE_worker-pool");
 /// verbatim.
 const CHAPTER: &str = include_str!("../../../docs/worker-pool.md");
 
+mod deadline;
+
+use deadline::within_deadline;
+
+/// The binary, run to its end under the deadline.
 fn worker_pool(args: &[&str]) -> Output {
-    cli_checks::run(BIN, args)
+    let owned: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+    within_deadline(&format!("worker-pool {}", args.join(" ")), move || {
+        let args: Vec<&str> = owned.iter().map(String::as_str).collect();
+        cli_checks::run(BIN, &args)
+    })
 }
 
 /// Whatever the number of workers, the counts come out in the order of the numbers.
@@ -159,6 +168,8 @@ mod dev_full {
     /// Stdout that cannot be written is reported, with exit status 1, never a panic's 101.
     #[test]
     fn a_stdout_that_cannot_be_written_is_reported() {
-        fails_the_same_way(super::BIN, &["100", "200"], dev_full, STDOUT_FULL);
+        super::within_deadline("worker-pool 100 200, stdout /dev/full", || {
+            fails_the_same_way(super::BIN, &["100", "200"], dev_full, STDOUT_FULL);
+        });
     }
 }

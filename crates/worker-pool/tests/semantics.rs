@@ -5,36 +5,15 @@
 #![cfg(not(loom))]
 
 use std::collections::BTreeSet;
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
-use std::time::Duration;
 
 use pretty_assertions::assert_eq;
 use worker_pool::{JobPanicked, PoolError, map, map_borrowed};
 
-/// A liveness guard, not a timing check: generous, so that only a pool that hangs trips it.
-const DEADLINE: Duration = Duration::from_secs(60);
+mod deadline;
 
-/// Runs `run` on a thread of its own and returns what it returns, or fails, naming `what` it
-/// waited for, if it has not returned within [`DEADLINE`].
-fn within_deadline<T: Send + 'static>(what: &str, run: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    let runner = thread::spawn(move || {
-        let _ = done.send(run());
-    });
-    match result.recv_timeout(DEADLINE) {
-        Ok(value) => value,
-        Err(RecvTimeoutError::Timeout) => panic!(
-            "waited {} s for {what}, and it never came: the pool hangs",
-            DEADLINE.as_secs()
-        ),
-        Err(RecvTimeoutError::Disconnected) => match runner.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => unreachable!("the runner sends before it ends"),
-        },
-    }
-}
+use deadline::within_deadline;
 
 /// Jobs that finish in an order fixed in advance: job `k` waits until every job after it has
 /// finished, so they finish last to first; and what order they finished in.

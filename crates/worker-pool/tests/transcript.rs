@@ -6,6 +6,10 @@ use std::process::Command;
 use pretty_assertions::assert_eq;
 use worker_pool::{ITEMS, WORKERS, count_primes, map};
 
+mod deadline;
+
+use deadline::within_deadline;
+
 const CHAPTER: &str = include_str!("../../../docs/worker-pool.md");
 const PYTHON: &str = include_str!("../worker_pool.py");
 const TRANSCRIPT: &str = include_str!("../output.txt");
@@ -16,7 +20,10 @@ const TRANSCRIPT: &str = include_str!("../output.txt");
 fn default_run_prints_the_transcript() {
     let (command, expected) = TRANSCRIPT.split_once('\n').expect("a command line");
     assert_eq!(command, "$ cargo run -p worker-pool");
-    let results = map(WORKERS, |&n| count_primes(n), ITEMS.to_vec()).expect("the pool ran");
+    let results = within_deadline("map on the lesson's 8 numbers", || {
+        map(WORKERS, |&n| count_primes(n), ITEMS.to_vec())
+    })
+    .expect("the pool ran");
     let printed: String = (ITEMS.iter().zip(results))
         .map(|(n, count)| format!("primes below {n}: {}\n", count.expect("no job panics")))
         .collect();
@@ -64,7 +71,11 @@ fn the_python_original_prints_the_transcript() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/worker_pool.py");
     let (_, expected) = TRANSCRIPT.split_once('\n').expect("a command line");
     for args in [&[path][..], &[path, "1"]] {
-        match Command::new("python3").args(args).output() {
+        let command: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+        let ran = within_deadline("python3 worker_pool.py", move || {
+            Command::new("python3").args(&command).output()
+        });
+        match ran {
             Ok(output) => {
                 assert!(output.status.success(), "{output:?}");
                 assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
