@@ -39,13 +39,14 @@ impl LastFirst {
 /// workers as jobs, every job is taken at once; each waits for the ones after it.
 #[test]
 fn map_returns_the_results_in_input_order_when_the_jobs_finish_in_reverse() {
-    let (results, finished) = within_deadline("map, its jobs finishing last to first", || {
-        let order = Arc::new(LastFirst::default());
-        let shared = Arc::clone(&order);
-        let results = map(4, move |&k| shared.job(k, 4), vec![0, 1, 2, 3]);
-        let finished = order.finished.lock().unwrap().clone();
-        (results, finished)
-    });
+    let (results, finished) =
+        within_deadline("map to return, its jobs finishing last to first", || {
+            let order = Arc::new(LastFirst::default());
+            let shared = Arc::clone(&order);
+            let results = map(4, move |&k| shared.job(k, 4), vec![0, 1, 2, 3]);
+            let finished = order.finished.lock().unwrap().clone();
+            (results, finished)
+        });
     assert_eq!(finished, [3, 2, 1, 0], "the jobs finished last to first");
     assert_eq!(results, Ok(vec![Ok(0), Ok(10), Ok(20), Ok(30)]));
 }
@@ -53,12 +54,15 @@ fn map_returns_the_results_in_input_order_when_the_jobs_finish_in_reverse() {
 /// The same with `map_borrowed`, whose workers borrow the jobs and the input.
 #[test]
 fn map_borrowed_returns_the_results_in_input_order_too() {
-    let (results, finished) = within_deadline("map_borrowed, jobs finishing last to first", || {
-        let order = LastFirst::default();
-        let items = vec![0, 1, 2];
-        let results = map_borrowed(3, &|&k| order.job(k, 3), &items);
-        (results, order.finished.into_inner().unwrap())
-    });
+    let (results, finished) = within_deadline(
+        "map_borrowed to return, its jobs finishing last to first",
+        || {
+            let order = LastFirst::default();
+            let items = vec![0, 1, 2];
+            let results = map_borrowed(3, &|&k| order.job(k, 3), &items);
+            (results, order.finished.into_inner().unwrap())
+        },
+    );
     assert_eq!(finished, [2, 1, 0]);
     assert_eq!(results, Ok(vec![Ok(0), Ok(10), Ok(20)]));
 }
@@ -68,7 +72,7 @@ fn map_borrowed_returns_the_results_in_input_order_too() {
 /// pool's named threads, and only there.
 #[test]
 fn the_pool_joins_every_worker_before_map_returns() {
-    let (token_count, names) = within_deadline("map with 3 workers and 6 jobs", || {
+    let (token_count, names) = within_deadline("map with 3 workers and 6 jobs to return", || {
         let token = Arc::new(());
         let held = Arc::clone(&token);
         let results = map(
@@ -98,7 +102,7 @@ fn the_pool_joins_every_worker_before_map_returns() {
 /// the failing job's place holds its panic, with the worker that ran it.
 #[test]
 fn a_job_that_panics_is_raised_at_its_result_and_the_others_still_run() {
-    let results = within_deadline("map with a job that panics", || {
+    let results = within_deadline("map with a job that panics to return", || {
         map(
             2,
             |&k: &u64| {
@@ -149,7 +153,7 @@ fn a_pool_of_no_workers_is_an_error() {
 /// No jobs, or fewer jobs than workers: the idle workers end all the same, and `map` returns.
 #[test]
 fn idle_workers_end_when_the_jobs_do() {
-    let (none, few) = within_deadline("map with idle workers", || {
+    let (none, few) = within_deadline("map with idle workers to return", || {
         (
             map(3, |&k: &u8| k, Vec::new()),
             map_borrowed(8, &|&k: &u8| k + 1, &[1, 2]),

@@ -20,7 +20,7 @@ const TRANSCRIPT: &str = include_str!("../output.txt");
 fn default_run_prints_the_transcript() {
     let (command, expected) = TRANSCRIPT.split_once('\n').expect("a command line");
     assert_eq!(command, "$ cargo run -p worker-pool");
-    let results = within_deadline("map on the lesson's 8 numbers", || {
+    let results = within_deadline("map on the lesson's 8 numbers to return", || {
         map(WORKERS, |&n| count_primes(n), ITEMS.to_vec())
     })
     .expect("the pool ran");
@@ -72,9 +72,10 @@ fn the_python_original_prints_the_transcript() {
     let (_, expected) = TRANSCRIPT.split_once('\n').expect("a command line");
     for args in [&[path][..], &[path, "1"]] {
         let command: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
-        let ran = within_deadline("python3 worker_pool.py", move || {
-            Command::new("python3").args(&command).output()
-        });
+        let ran = within_deadline(
+            "`python3 worker_pool.py` to exit (it is left running)",
+            move || Command::new("python3").args(&command).output(),
+        );
         match ran {
             Ok(output) => {
                 assert!(output.status.success(), "{output:?}");

@@ -13,8 +13,8 @@ use std::time::Duration;
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
 /// Runs `run` on a thread of its own and returns what it returns; re-raises its panic; or fails,
-/// naming `what` it waited for, if it has not returned within [`DEADLINE`]. (A process the work
-/// started is left running then: the message says so.)
+/// naming `what` it waited for (`map ... to return`), if it has not returned within
+/// [`DEADLINE`]. A process the work started is left running then: `what` says so.
 pub fn within_deadline<T: Send + 'static>(
     what: &str,
     run: impl FnOnce() -> T + Send + 'static,
@@ -25,11 +25,9 @@ pub fn within_deadline<T: Send + 'static>(
     });
     match result.recv_timeout(DEADLINE) {
         Ok(value) => value,
-        Err(RecvTimeoutError::Timeout) => panic!(
-            "waited {} s for {what}, and it never came: the pool hangs (a process it started \
-             may still be running)",
-            DEADLINE.as_secs()
-        ),
+        Err(RecvTimeoutError::Timeout) => {
+            panic!("waited {} s for {what}: the pool hangs", DEADLINE.as_secs())
+        }
         Err(RecvTimeoutError::Disconnected) => match runner.join() {
             Err(panic) => std::panic::resume_unwind(panic),
             Ok(()) => unreachable!("the runner sends before it ends"),
