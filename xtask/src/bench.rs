@@ -588,7 +588,7 @@ fn millis(seconds: f64) -> String {
 }
 
 /// The middle value (the mean of the two middle ones for an even count).
-fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let middle = sorted.len() / 2;
@@ -664,12 +664,12 @@ fn timed_run(command: &mut Command, name: &str) -> Result<f64> {
 }
 
 /// The cores this process may use: what divan's `threads = 0` ("every core") means.
-fn available_cores() -> usize {
+pub(crate) fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// `program --version`'s first line, run in `dir`; `None` if it cannot be run or fails.
-fn version_of(program: &str, dir: &Path) -> Option<String> {
+pub(crate) fn version_of(program: &str, dir: &Path) -> Option<String> {
     first_line(Command::new(program).arg("--version").current_dir(dir))
 }
 
@@ -681,7 +681,7 @@ fn first_line(command: &mut Command) -> Option<String> {
 }
 
 /// The 1-, 5- and 15-minute load averages, from /proc/loadavg.
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = text.split_whitespace().take(3).collect();
     if load.is_empty() {

@@ -15,6 +15,7 @@ mod learn;
 mod lessons;
 mod mistakes;
 mod pictures;
+mod pool_bench;
 mod prove;
 mod run_all;
 mod workspace;
@@ -122,6 +123,11 @@ enum Command {
         /// rewrite the figures of docs/performance.md from this run.
         #[arg(long)]
         write_docs: bool,
+        /// Instead, time the worker-pool lesson's CPU-bound work with 1, 2 and more threads, in
+        /// Rust (the lesson's pool) and in Python's ThreadPoolExecutor (its Python original), and
+        /// print each one's speedup; with --write-docs, write that table into docs/worker-pool.md.
+        #[arg(long, conflicts_with_all = ["python", "redraw_chart"])]
+        pool: bool,
         /// Only redraw docs/pictures/lock-cost.svg, and the figures docs/performance.md quotes,
         /// from the run already on the page, running nothing (after a change to how they are drawn).
         #[arg(long, conflicts_with_all = ["python", "write_docs"])]
@@ -202,6 +208,11 @@ fn main() -> ExitCode {
         Command::Bench {
             redraw_chart: true, ..
         } => bench::sync_page(&ws, true).map(|_| ()),
+        Command::Bench {
+            pool: true,
+            write_docs,
+            ..
+        } => pool_bench::bench_pool(&ws, write_docs),
         Command::Bench {
             python, write_docs, ..
         } => bench::bench(&ws, python, write_docs),

@@ -28,7 +28,7 @@ use figures::{SCHEDULE, Schedule};
 pub const DIR: &str = "docs/pictures";
 
 /// The schedule pictures: the lesson, the model that reports the schedule, the file.
-pub const SCHEDULES: [(&str, &str, &str); 4] = [
+pub const SCHEDULES: [(&str, &str, &str); 5] = [
     (
         "lock-balance",
         "without_the_lock_an_update_can_be_lost",
@@ -48,6 +48,11 @@ pub const SCHEDULES: [(&str, &str, &str); 4] = [
         "lock-order",
         "with_opposite_orders_loom_finds_the_deadlock",
         "lock-order-deadlock.svg",
+    ),
+    (
+        "worker-pool",
+        "results_come_back_in_input_order",
+        "worker-pool-out-of-order.svg",
     ),
 ];
 

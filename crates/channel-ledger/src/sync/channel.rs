@@ -470,6 +470,10 @@ pub mod log {
             LOG.with(|log| log.borrow_mut().take().unwrap_or_default())
         }
 
+        pub fn len() -> usize {
+            LOG.with(|log| log.borrow().as_ref().map_or(0, Vec::len))
+        }
+
         pub fn write(event: Event) {
             LOG.with(|log| {
                 if let Some(log) = log.borrow_mut().as_mut() {
@@ -491,6 +495,10 @@ pub mod log {
             Vec::new()
         }
 
+        pub fn len() -> usize {
+            0
+        }
+
         pub fn write(_: Event) {}
     }
 
@@ -503,6 +511,13 @@ pub mod log {
     /// Stops recording and returns what was logged since [`record`].
     pub fn take() -> Vec<Entry> {
         imp::take()
+    }
+
+    /// How many entries the log holds so far: where an event of the caller's own (worker-pool's
+    /// jobs) falls among the channel's. Under loom only; 0 in the normal build.
+    #[must_use]
+    pub fn len() -> usize {
+        imp::len()
     }
 
     pub(super) fn write(event: Event) {
