@@ -286,7 +286,7 @@ test('at a 390 px window every picture is legible, every schedule whole, the cha
   none(problems, 'pictures too small to read or cut off');
 });
 
-test('at a 390 px window no inline code runs off the page, and the page does not scroll sideways', async () => {
+test('at a 390 px window no inline code runs off the page or breaks inside a word, no table cell runs past it, and the page does not scroll sideways', async () => {
   const problems = [];
   let count = 0;
   for (const pagePath of pages) {
@@ -309,6 +309,25 @@ test('at a 390 px window no inline code runs off the page, and the page does not
       const off = inline
         .filter((el) => [...el.getClientRects()].some((r) => r.right > window.innerWidth + 1))
         .map((el) => el.textContent.slice(0, 60));
+      // A word of code that fits the column keeps to one line: `--opposite-order` never breaks
+      // at its hyphens (theme/book.css).
+      const lines = (el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      };
+      const ctx = document.createElement('canvas').getContext('2d');
+      const fits = (el) => {
+        ctx.font = getComputedStyle(el).font;
+        return ctx.measureText(el.textContent).width + 16 < el.parentElement.clientWidth;
+      };
+      const split = inline
+        .filter((el) => !/\s/.test(el.textContent) && fits(el) && lines(el) > 1)
+        .map((el) => el.textContent.slice(0, 60));
+      // A table's cells stay within the window (drawn one under the other, theme/tables.js).
+      const cells = [...document.querySelectorAll('main table td')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((el) => el.textContent.slice(0, 60));
       // The column the text is in must not scroll sideways either.
       const wide = [];
       for (let up = document.querySelector('main'); up; up = up.parentElement) {
@@ -321,10 +340,12 @@ test('at a 390 px window no inline code runs off the page, and the page does not
       if (document.documentElement.scrollWidth > window.innerWidth + 1) {
         wide.push(`the page is ${document.documentElement.scrollWidth} px wide`);
       }
-      return { count: inline.length, off, wide };
+      return { count: inline.length, off, wide, split, cells };
     });
     count += found.count;
     for (const code of found.off) problems.push(`${pagePath}: \`${code}\` runs past the window`);
+    for (const code of found.split) problems.push(`${pagePath}: \`${code}\` is broken across lines`);
+    for (const cell of found.cells) problems.push(`${pagePath}: a table cell runs past the window: ${cell}`);
     for (const wide of found.wide) problems.push(`${pagePath}: ${wide}`);
     await page.close();
   }

@@ -70,8 +70,9 @@ pub fn no_lock_note(start: i64, runs: u64, balance: i64) -> String {
         [
             format!("without the lock, all {runs} runs ended at {start}, yet the race is there:"),
             "an update is lost only when one thread is stopped between reading the".to_string(),
-            "balance and writing it back, while the other thread writes it: rare.".to_string(),
-            "More runs may show it: --trials 1000. The proof finds it for certain:".to_string(),
+            "balance and writing it back, while the other thread writes it: that".to_string(),
+            "needs the right moment. More runs may show it: --trials 1000. The proof".to_string(),
+            "finds it for certain:".to_string(),
             "cargo xtask prove lock-balance".to_string(),
         ]
     } else {
@@ -90,9 +91,10 @@ pub fn no_lock_note(start: i64, runs: u64, balance: i64) -> String {
         [
             first,
             "an update was lost: one thread was stopped between reading the balance".to_string(),
-            "and writing it back, while the other thread wrote it. That is rare, so".to_string(),
-            format!("many runs end at {start}: count them with --trials 20; see the race step"),
-            "by step in the proof: cargo xtask prove lock-balance".to_string(),
+            "and writing it back, while the other thread wrote it. That needs the".to_string(),
+            format!("right moment, so a run can end at {start}, and it can take a few runs"),
+            "to see the race: count them with --trials 20; see it step by step in".to_string(),
+            "the proof: cargo xtask prove lock-balance".to_string(),
         ]
     };
     lines.join("\n      ")

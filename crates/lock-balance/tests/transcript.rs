@@ -238,9 +238,10 @@ fn the_no_lock_note_names_the_runs_and_why() {
         indent(&[
             "without the lock, this run ended at 13, not 0:",
             "an update was lost: one thread was stopped between reading the balance",
-            "and writing it back, while the other thread wrote it. That is rare, so",
-            "many runs end at 0: count them with --trials 20; see the race step",
-            "by step in the proof: cargo xtask prove lock-balance",
+            "and writing it back, while the other thread wrote it. That needs the",
+            "right moment, so a run can end at 0, and it can take a few runs",
+            "to see the race: count them with --trials 20; see it step by step in",
+            "the proof: cargo xtask prove lock-balance",
         ])
     );
     assert!(no_lock_note(0, 2, -8).starts_with(
@@ -254,8 +255,9 @@ fn the_no_lock_note_names_the_runs_and_why() {
         indent(&[
             "without the lock, all 20 runs ended at 0, yet the race is there:",
             "an update is lost only when one thread is stopped between reading the",
-            "balance and writing it back, while the other thread writes it: rare.",
-            "More runs may show it: --trials 1000. The proof finds it for certain:",
+            "balance and writing it back, while the other thread writes it: that",
+            "needs the right moment. More runs may show it: --trials 1000. The proof",
+            "finds it for certain:",
             "cargo xtask prove lock-balance",
         ])
     );

@@ -175,12 +175,33 @@ pub(crate) fn timeline(steps: &[Step], final_balance: Option<i64>, mark: Option<
         // Said, not left blank: the facade recorded nothing (the failure above says why).
         writeln!(out, "      (no steps recorded)").unwrap();
     }
-    match final_balance {
-        Some(balance) => write!(
+    // A critical section is one row, which a learner meets here first: say how to read it.
+    if rows.iter().any(|row| row.text.starts_with("lock, ")) {
+        writeln!(
+            out,
+            "(lock, a -> b, unlock: the thread took the lock, found the balance at a, left\n \
+             it at b, and released the lock)"
+        )
+        .unwrap();
+    }
+    // The row the mark is on, counted from 1 as the timeline counts them.
+    let marked = mark.and_then(|mark| {
+        rows.iter()
+            .position(|row| row.note.starts_with(&mark.note))
+            .map(|row| row + 1)
+    });
+    match (final_balance, marked) {
+        // A final 0 in a failing model reads like a pass: say that the claim broke earlier.
+        (Some(0), Some(step)) => write!(
+            out,
+            "final balance: 0, as the Python's comment says it should be; but the claim\n\
+             broke before that, at step {step} (marked above)"
+        ),
+        (Some(balance), _) => write!(
             out,
             "final balance: {balance} (the Python's comment says it should be 0)"
         ),
-        None => write!(out, "(the execution stopped here)"),
+        (None, _) => write!(out, "(the execution stopped here)"),
     }
     .unwrap();
     out
