@@ -34,11 +34,11 @@ def deposit(n):
         cond.notify_all()
 
 def run_withdrawer(n):
-    opened.wait()
     for i in range(100000):
         withdraw(n)
 
 def run_depositor():
+    # 等银行开门:                    (wait for the bank to open)
     opened.wait()
     for i in range(100000):
         deposit(5)

@@ -28,7 +28,7 @@ use figures::{SCHEDULE, Schedule};
 pub const DIR: &str = "docs/pictures";
 
 /// The schedule pictures: the lesson, the model that reports the schedule, the file.
-pub const SCHEDULES: [(&str, &str, &str); 4] = [
+pub const SCHEDULES: [(&str, &str, &str); 5] = [
     (
         "lock-balance",
         "without_the_lock_an_update_can_be_lost",
@@ -48,6 +48,11 @@ pub const SCHEDULES: [(&str, &str, &str); 4] = [
         "lock-order",
         "with_opposite_orders_loom_finds_the_deadlock",
         "lock-order-deadlock.svg",
+    ),
+    (
+        "wait-for-funds",
+        "with_if_not_while_the_balance_goes_below_zero",
+        "wait-for-funds-if-not-while.svg",
     ),
 ];
 

@@ -50,8 +50,7 @@ fn deposit(account: &Account, n: i64) {
 }
 
 // def run_withdrawer(n):
-fn run_withdrawer(account: &Account, opened: &Event, n: i64) {
-    opened.wait(); // opened.wait()
+fn run_withdrawer(account: &Account, n: i64) {
     for _ in 0..100_000 {
         withdraw(account, n);
     }
@@ -79,10 +78,8 @@ fn main() {
     // t1 = threading.Thread(target=run_withdrawer, args=(5,)); t1.start()
     // t2 = threading.Thread(target=run_withdrawer, args=(8,)); t2.start()
     for n in [5, 8] {
-        let (account, opened) = (Arc::clone(&account), Arc::clone(&opened));
-        threads.push(thread::spawn(move || {
-            run_withdrawer(&account, &opened, n)
-        }));
+        let account = Arc::clone(&account);
+        threads.push(thread::spawn(move || run_withdrawer(&account, n)));
     }
     // t3 = threading.Thread(target=run_depositor, name='Depositor')
     let (a, o) = (Arc::clone(&account), Arc::clone(&opened));

@@ -345,17 +345,7 @@ pub fn withdrawer_name(k: usize) -> String {
     format!("Thread-{}", k + 1)
 }
 
-/// The account and the Event, shared by every thread.
-#[derive(Debug, Default)]
-pub struct Bank {
-    /// `balance`, `cond`.
-    pub account: Account,
-    /// `opened`.
-    pub opened: Event,
-}
-
-/// `def run_withdrawer(n)`: waits for the bank to open, then withdraws `n`,
-/// `rounds` times.
+/// `def run_withdrawer(n)`: withdraws `n`, `rounds` times.
 ///
 /// # Errors
 ///
@@ -365,50 +355,45 @@ pub struct Bank {
 ///
 /// If `n` is not positive: a withdrawal of nothing waits for nothing.
 pub fn run_withdrawer(
-    bank: &Bank,
+    account: &Account,
     n: i64,
     rounds: u64,
     withdrawal: Withdrawal,
 ) -> Result<(), Poisoned> {
     assert!(n > 0, "was asked to withdraw {n}: an amount must be at least 1");
-    // opened.wait()
-    bank.opened.wait()?;
     // for i in range(100000):
     for _ in 0..rounds {
         // withdraw(n)
         match withdrawal {
-            Withdrawal::While => bank.account.withdraw(n)?,
-            Withdrawal::WaitWhile => bank.account.withdraw_wait_while(n)?,
-            Withdrawal::If => mistaken::withdraw_if(&bank.account, n)?,
+            Withdrawal::While => account.withdraw(n)?,
+            Withdrawal::WaitWhile => account.withdraw_wait_while(n)?,
+            Withdrawal::If => mistaken::withdraw_if(account, n)?,
             Withdrawal::CheckedBeforeLock => {
-                mistaken::withdraw_checked_before_lock(&bank.account, n)?
+                mistaken::withdraw_checked_before_lock(account, n)?
             }
         }
     }
     Ok(())
 }
 
-/// `def run_depositor()`: waits for the bank to open, then pays in each amount
-/// in turn, `rounds` times.
+/// `def run_depositor()`: pays in each amount in turn, `rounds` times.
 ///
 /// # Errors
 ///
 /// [`Poisoned`] if another thread panicked while holding a lock.
 pub fn run_depositor(
-    bank: &Bank,
+    account: &Account,
     amounts: &[i64],
     rounds: u64,
     notify: Notify,
 ) -> Result<(), Poisoned> {
-    // opened.wait()
-    bank.opened.wait()?;
     // for i in range(100000):
     for _ in 0..rounds {
         // deposit(5); deposit(8)
         for &n in amounts {
             match notify {
-                Notify::All => bank.account.deposit(n)?,
-                Notify::One => mistaken::deposit_notify_one(&bank.account, n)?,
+                Notify::All => account.deposit(n)?,
+                Notify::One => mistaken::deposit_notify_one(account, n)?,
             }
         }
     }
@@ -446,7 +431,7 @@ impl fmt::Display for ThreadFailure {
 }
 
 /// The whole program: open the account, start the withdrawers and the
-/// depositor, open the bank (the Event), join them all, and read the balance.
+/// depositor, join them all, and read the balance.
 ///
 /// # Errors
 ///
@@ -457,29 +442,27 @@ impl fmt::Display for ThreadFailure {
 /// If the operating system cannot start a thread ("failed to spawn thread"),
 /// as in the other lessons: that is no part of what this one shows.
 pub fn experiment(plan: &Plan) -> Result<i64, Vec<ThreadFailure>> {
-    // balance = 0; cond = threading.Condition(); opened = threading.Event()
-    let bank = Arc::new(Bank::default());
+    // balance = 0; cond = threading.Condition()
+    let account = Arc::new(Account::new());
     let mut threads = Vec::new();
     for (k, &n) in plan.amounts.iter().enumerate() {
-        let bank = Arc::clone(&bank);
+        let account = Arc::clone(&account);
         let (rounds, withdrawal) = (plan.rounds, plan.withdrawal);
         // t1 = threading.Thread(target=run_withdrawer, args=(5,)); t1.start()
         let handle = thread::Builder::new()
             .name(withdrawer_name(k))
-            .spawn(move || run_withdrawer(&bank, n, rounds, withdrawal))
+            .spawn(move || run_withdrawer(&account, n, rounds, withdrawal))
             .expect("failed to spawn thread");
         threads.push((withdrawer_name(k), handle));
     }
-    let (depositor_bank, amounts) = (Arc::clone(&bank), plan.amounts.clone());
+    let (depositor_account, amounts) = (Arc::clone(&account), plan.amounts.clone());
     let (rounds, notify) = (plan.rounds, plan.notify);
     // t3 = threading.Thread(target=run_depositor, name='Depositor')
     let handle = thread::Builder::new()
         .name(DEPOSITOR.to_string())
-        .spawn(move || run_depositor(&depositor_bank, &amounts, rounds, notify))
+        .spawn(move || run_depositor(&depositor_account, &amounts, rounds, notify))
         .expect("failed to spawn thread");
     threads.push((DEPOSITOR.to_string(), handle));
-    // opened.set()
-    let opened = bank.opened.set();
     // t1.join(); t2.join(); t3.join()
     let mut failures = Vec::new();
     for (thread, handle) in threads {
@@ -490,17 +473,11 @@ pub fn experiment(plan: &Plan) -> Result<i64, Vec<ThreadFailure>> {
         };
         failures.push(ThreadFailure { thread, failure });
     }
-    if let Err(poisoned) = opened {
-        failures.push(ThreadFailure {
-            thread: "the main thread".to_string(),
-            failure: Failure::Refused(poisoned),
-        });
-    }
     if !failures.is_empty() {
         return Err(failures);
     }
     // print(balance)
-    bank.account.balance().map_err(|poisoned| {
+    account.balance().map_err(|poisoned| {
         vec![ThreadFailure {
             thread: "the main thread".to_string(),
             failure: Failure::Refused(poisoned),
