@@ -15,8 +15,6 @@ import threading
 balance = 0
 # 条件变量: 一把锁, 加上等待的地方:  (a condition: a lock, and a place to wait)
 cond = threading.Condition()
-# 银行开门的信号, 只设一次:          (the bank opens: a flag, set once)
-opened = threading.Event()
 
 def withdraw(n):
     global balance
@@ -38,8 +36,6 @@ def run_withdrawer(n):
         withdraw(n)
 
 def run_depositor():
-    # 等银行开门:                    (wait for the bank to open)
-    opened.wait()
     for i in range(100000):
         deposit(5)
         deposit(8)
@@ -50,8 +46,6 @@ t3 = threading.Thread(target=run_depositor, name='Depositor')
 t1.start()
 t2.start()
 t3.start()
-# 开门:                             (open the bank)
-opened.set()
 t1.join()
 t2.join()
 t3.join()

@@ -14,24 +14,6 @@ struct Account {
     funds: Condvar,
 }
 
-// opened = threading.Event(): a flag, set once, and a condvar to wait for it
-struct Event {
-    set: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Event {
-    fn set(&self) {
-        *self.set.lock().unwrap() = true;
-        self.changed.notify_all();
-    }
-
-    fn wait(&self) {
-        let set = self.set.lock().unwrap();
-        let _set = self.changed.wait_while(set, |set| !*set).unwrap();
-    }
-}
-
 // def withdraw(n):
 fn withdraw(account: &Account, n: i64) {
     let mut balance = account.balance.lock().unwrap(); // with cond:
@@ -57,8 +39,7 @@ fn run_withdrawer(account: &Account, n: i64) {
 }
 
 // def run_depositor():
-fn run_depositor(account: &Account, opened: &Event) {
-    opened.wait(); // opened.wait()
+fn run_depositor(account: &Account) {
     for _ in 0..100_000 {
         deposit(account, 5);
         deposit(account, 8);
@@ -70,10 +51,6 @@ fn main() {
         balance: Mutex::new(0),
         funds: Condvar::new(),
     });
-    let opened = Arc::new(Event {
-        set: Mutex::new(false),
-        changed: Condvar::new(),
-    });
     let mut threads = Vec::new();
     // t1 = threading.Thread(target=run_withdrawer, args=(5,)); t1.start()
     // t2 = threading.Thread(target=run_withdrawer, args=(8,)); t2.start()
@@ -82,13 +59,12 @@ fn main() {
         threads.push(thread::spawn(move || run_withdrawer(&account, n)));
     }
     // t3 = threading.Thread(target=run_depositor, name='Depositor')
-    let (a, o) = (Arc::clone(&account), Arc::clone(&opened));
+    let depositor = Arc::clone(&account);
     let t3 = thread::Builder::new()
         .name("Depositor".to_string())
-        .spawn(move || run_depositor(&a, &o))
+        .spawn(move || run_depositor(&depositor))
         .unwrap();
     threads.push(t3);
-    opened.set(); // opened.set()
     for t in threads {
         t.join().unwrap(); // t1.join(); t2.join(); t3.join()
     }

@@ -188,7 +188,10 @@ pub mod mistaken {
     /// # Errors
     ///
     /// [`Poisoned`] if another thread panicked while holding the lock.
-    pub fn deposit_notify_one(account: &Account, n: i64) -> Result<(), Poisoned> {
+    pub fn deposit_notify_one(
+        account: &Account,
+        n: i64,
+    ) -> Result<(), Poisoned> {
         // with cond:
         let mut balance = account.balance.lock().map_err(|_| Poisoned)?;
         // balance = balance + n
@@ -360,7 +363,10 @@ pub fn run_withdrawer(
     rounds: u64,
     withdrawal: Withdrawal,
 ) -> Result<(), Poisoned> {
-    assert!(n > 0, "was asked to withdraw {n}: an amount must be at least 1");
+    assert!(
+        n > 0,
+        "was asked to withdraw {n}: an amount must be at least 1"
+    );
     // for i in range(100000):
     for _ in 0..rounds {
         // withdraw(n)
@@ -455,12 +461,15 @@ pub fn experiment(plan: &Plan) -> Result<i64, Vec<ThreadFailure>> {
             .expect("failed to spawn thread");
         threads.push((withdrawer_name(k), handle));
     }
-    let (depositor_account, amounts) = (Arc::clone(&account), plan.amounts.clone());
+    let (depositor_account, amounts) =
+        (Arc::clone(&account), plan.amounts.clone());
     let (rounds, notify) = (plan.rounds, plan.notify);
     // t3 = threading.Thread(target=run_depositor, name='Depositor')
     let handle = thread::Builder::new()
         .name(DEPOSITOR.to_string())
-        .spawn(move || run_depositor(&depositor_account, &amounts, rounds, notify))
+        .spawn(move || {
+            run_depositor(&depositor_account, &amounts, rounds, notify)
+        })
         .expect("failed to spawn thread");
     threads.push((DEPOSITOR.to_string(), handle));
     // t1.join(); t2.join(); t3.join()

@@ -36,7 +36,9 @@ use wait_for_funds::{AMOUNTS, Event, Notify, Plan, Withdrawal, withdrawer_name};
 mod counterexample;
 mod search;
 
-use counterexample::{busiest, deadlock_report, drawn, rows, still_waiting, timeline, timeline_row};
+use counterexample::{
+    busiest, deadlock_report, drawn, rows, still_waiting, timeline, timeline_row,
+};
 use search::{
     LARGEST_BOUND, Run, Search, Wakeups, bounded_search, default_search, explore, explore_with,
 };
@@ -144,9 +146,7 @@ fn explore_forms(
                 "{}",
                 deadlock_report(
                     &deadlocked,
-                    &format!(
-                        "with {withdrawal:?} and notify_all, every thread waited: a deadlock"
-                    ),
+                    &format!("with {withdrawal:?} and notify_all, every thread waited: a deadlock"),
                     &AMOUNTS
                 )
             )
@@ -170,10 +170,19 @@ fn never_below_zero(rounds: u64) {
          bound {LARGEST_BOUND})",
         per_thread(rounds)
     ));
-    let runs = explore_forms(rounds, both_searches, Wakeups::Notified, &exploration, below_zero);
+    let runs = explore_forms(
+        rounds,
+        both_searches,
+        Wakeups::Notified,
+        &exploration,
+        below_zero,
+    );
     exploration.finish();
     assert_eq!(runs.len() as u64, exploration.executions());
-    let together = runs.iter().filter(|run| waited_together(&run.steps)).count();
+    let together = runs
+        .iter()
+        .filter(|run| waited_together(&run.steps))
+        .count();
     let short = runs.iter().filter(|run| woke_short(&run.steps)).count();
     figures::report(
         "covered",
@@ -218,12 +227,21 @@ fn every_withdrawal_completes(rounds: u64) {
          wait_while; default search + preemption bound {LARGEST_BOUND})",
         per_thread(rounds)
     ));
-    let runs = explore_forms(rounds, both_searches, Wakeups::Notified, &exploration, ends_at_zero);
+    let runs = explore_forms(
+        rounds,
+        both_searches,
+        Wakeups::Notified,
+        &exploration,
+        ends_at_zero,
+    );
     exploration.finish();
     assert_eq!(runs.len() as u64, exploration.executions());
     let endings: BTreeSet<i64> = runs.iter().map(|run| run.balance).collect();
     assert_eq!(endings, BTreeSet::from([0]), "every execution ends at 0");
-    let together = runs.iter().filter(|run| waited_together(&run.steps)).count();
+    let together = runs
+        .iter()
+        .filter(|run| waited_together(&run.steps))
+        .count();
     let firsts: Vec<String> = (0..AMOUNTS.len())
         .map(|k| {
             let name = withdrawer_name(k);
@@ -276,7 +294,13 @@ fn with_spurious_wakeups(rounds: u64) {
          every execution ends at 0 ({}; while and wait_while; default search)",
         per_thread(rounds)
     ));
-    let runs = explore_forms(rounds, || vec![default_search()], Wakeups::Spurious, &exploration, both);
+    let runs = explore_forms(
+        rounds,
+        || vec![default_search()],
+        Wakeups::Spurious,
+        &exploration,
+        both,
+    );
     exploration.finish();
     assert_eq!(runs.len() as u64, exploration.executions());
     let spurious_short = runs
@@ -378,7 +402,11 @@ fn setting_the_event_releases_every_waiter() {
     assert_eq!(runs.len() as u64, exploration.executions());
     let waited = runs
         .iter()
-        .filter(|run| rows(&run.steps).iter().any(|row| row.text.ends_with(": waits")))
+        .filter(|run| {
+            rows(&run.steps)
+                .iter()
+                .any(|row| row.text.ends_with(": waits"))
+        })
         .count();
     let found_set = runs
         .iter()
@@ -396,7 +424,10 @@ fn setting_the_event_releases_every_waiter() {
             runs.len()
         ),
     );
-    assert!(waited > 0 && found_set > 0, "both cases must have been covered");
+    assert!(
+        waited > 0 && found_set > 0,
+        "both cases must have been covered"
+    );
 }
 
 /// What a contrast found, to report: how many executions showed the mistake, and the one drawn.
@@ -452,7 +483,10 @@ fn with_if_not_while_the_balance_goes_below_zero() {
         |_| Ok(()),
     )
     .unwrap_or_else(|deadlocked| {
-        panic!("{}", deadlock_report(&deadlocked, "with if for while, a deadlock", &AMOUNTS))
+        panic!(
+            "{}",
+            deadlock_report(&deadlocked, "with if for while, a deadlock", &AMOUNTS)
+        )
     });
     exploration.finish();
     let Some(shown) = simplest_below_zero(&runs) else {
@@ -462,7 +496,11 @@ fn with_if_not_while_the_balance_goes_below_zero() {
             busiest(&runs, "default search")
         );
     };
-    report_found("with if for while, the balance went below zero", &runs, shown);
+    report_found(
+        "with if for while, the balance went below zero",
+        &runs,
+        shown,
+    );
     figures::report(
         figures::SCHEDULE,
         drawn(
@@ -518,7 +556,11 @@ fn with_notify_one_a_withdrawal_waits_forever() {
     );
     figures::report(
         "report",
-        deadlock_report(&deadlocked, "with notify_one, a withdrawal waits forever", &AMOUNTS),
+        deadlock_report(
+            &deadlocked,
+            "with notify_one, a withdrawal waits forever",
+            &AMOUNTS,
+        ),
     );
 }
 

@@ -61,12 +61,15 @@ fn one_deposit_covering_several_withdrawals_lets_them_all_go() {
         })
         .collect();
     account.deposit(9).unwrap();
-    let taken = within_deadline("three withdrawals of 2, 3 and 4 after one deposit of 9", move || {
-        withdrawers
-            .into_iter()
-            .map(|withdrawer| withdrawer.join().expect("a withdrawer does not panic"))
-            .collect::<Vec<_>>()
-    });
+    let taken = within_deadline(
+        "three withdrawals of 2, 3 and 4 after one deposit of 9",
+        move || {
+            withdrawers
+                .into_iter()
+                .map(|withdrawer| withdrawer.join().expect("a withdrawer does not panic"))
+                .collect::<Vec<_>>()
+        },
+    );
     assert_eq!(taken, vec![Ok(()); 3]);
     assert_eq!(account.balance(), Ok(0));
 }

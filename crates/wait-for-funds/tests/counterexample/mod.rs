@@ -33,6 +33,8 @@ pub(crate) struct Row {
     pub(crate) last: usize,
     pub(crate) thread: String,
     pub(crate) text: String,
+    /// The value behind the lock when the row began.
+    pub(crate) found: i64,
     /// The value behind the lock after the row.
     pub(crate) value: i64,
     pub(crate) note: String,
@@ -63,7 +65,9 @@ pub(crate) fn rows(steps: &[Step]) -> Vec<Row> {
             }
             Access::NotifiesOne | Access::NotifiesAll => {
                 let (call, woken) = match step.access {
-                    Access::NotifiesOne => ("notify_one", waiting.pop_front().into_iter().collect()),
+                    Access::NotifiesOne => {
+                        ("notify_one", waiting.pop_front().into_iter().collect())
+                    }
                     _ => ("notify_all", waiting.drain(..).collect::<Vec<_>>()),
                 };
                 notified = format!(", {call}");
@@ -103,6 +107,7 @@ pub(crate) fn rows(steps: &[Step]) -> Vec<Row> {
                     last: at,
                     thread,
                     text: format!("{prefix}finds {found}: {action}{notified}"),
+                    found,
                     value: left,
                     note: std::mem::take(&mut note),
                 });
@@ -121,7 +126,12 @@ pub(crate) fn timeline_row(steps: &[Step], at: usize) -> Option<usize> {
 }
 
 /// The counterexample block every failing model prints (xtask looks for its first line).
-pub(crate) fn schedule(execution: u64, search: &str, steps: &[Step], balance: Option<i64>) -> String {
+pub(crate) fn schedule(
+    execution: u64,
+    search: &str,
+    steps: &[Step],
+    balance: Option<i64>,
+) -> String {
     format!(
         "counterexample: execution {execution} ({search}), step by step:\n{}",
         timeline(steps, balance)
@@ -132,7 +142,10 @@ pub(crate) fn schedule(execution: u64, search: &str, steps: &[Step], balance: Op
 /// so that the table fits 80 columns; the balance at the end last, or, for an execution loom
 /// stopped, where it stopped.
 pub(crate) fn timeline(steps: &[Step], balance: Option<i64>) -> String {
-    let mut out = format!("{:>4}  {:<10} {:<48}{:>7}\n", "row", "thread", "what it did", "value");
+    let mut out = format!(
+        "{:>4}  {:<10} {:<48}{:>7}\n",
+        "row", "thread", "what it did", "value"
+    );
     for (number, row) in rows(steps).iter().enumerate() {
         writeln!(
             out,
@@ -149,7 +162,10 @@ pub(crate) fn timeline(steps: &[Step], balance: Option<i64>) -> String {
     }
     match balance {
         Some(balance) => write!(out, "the balance at the end: {balance}"),
-        None => write!(out, "(loom stopped the execution here: no thread can go on)"),
+        None => write!(
+            out,
+            "(loom stopped the execution here: no thread can go on)"
+        ),
     }
     .unwrap();
     out
@@ -216,7 +232,12 @@ pub(crate) fn deadlock_report(deadlocked: &Deadlocked, what: &str, amounts: &[i6
     write!(
         out,
         "\n{}",
-        schedule(deadlocked.execution, &deadlocked.search, &deadlocked.steps, None)
+        schedule(
+            deadlocked.execution,
+            &deadlocked.search,
+            &deadlocked.steps,
+            None
+        )
     )
     .unwrap();
     out
@@ -230,7 +251,7 @@ fn loom_verdict(loom: &str) -> String {
     match (threads, blocked) {
         (0, _) => format!("loom: \"{loom}\""),
         (t, b) if t == b => format!("loom: {t} threads, all blocked"),
-        (t, b) => format!("loom: {t} threads, {b} blocked"),
+        (t, b) => format!("loom: {b} of {t} threads blocked, the others ended"),
     }
 }
 
@@ -266,7 +287,7 @@ pub(crate) fn drawn(
         shown.push(figures::ScheduleStep {
             lane,
             does: row.text,
-            beside: format!("balance {}", row.value),
+            beside: row.value.to_string(),
             note: row.note,
         });
         if last {
