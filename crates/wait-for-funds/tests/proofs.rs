@@ -501,16 +501,23 @@ fn with_if_not_while_the_balance_goes_below_zero() {
         &runs,
         shown,
     );
+    let below = rows(&shown.steps)
+        .into_iter()
+        .find(|row| row.value < 0)
+        .expect("the execution went below zero");
     figures::report(
         figures::SCHEDULE,
         drawn(
             &shown.steps,
             &AMOUNTS,
-            "`if`, not `while`: one deposit wakes both withdrawers, and both take",
+            "`if`, not `while`: a woken withdrawer takes its amount without looking again",
             |row| row.value < 0,
             &format!(
-                "below zero: the woken thread took its amount without looking again (ends at {})",
-                shown.balance
+                "{} took {} from {}, leaving {}: once woken, it did not look again",
+                below.thread,
+                below.found - below.value,
+                below.found,
+                below.value
             ),
         ),
     );
