@@ -100,7 +100,7 @@ pub(crate) fn rows(steps: &[Step]) -> Vec<Row> {
                 if step.access == Access::Waits {
                     waiting.push_back(thread.clone());
                 }
-                if left < 0 && note.is_empty() {
+                if left < 0 && found >= 0 && note.is_empty() {
                     note = format!("the balance is below zero: {left}");
                 }
                 rows.push(Row {
