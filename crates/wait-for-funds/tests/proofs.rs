@@ -37,7 +37,7 @@ mod counterexample;
 mod search;
 
 use counterexample::{
-    busiest, deadlock_report, drawn, rows, still_waiting, timeline, timeline_row,
+    busiest, deadlock_report, drawn, rows, schedule, still_waiting, timeline, timeline_row,
 };
 use search::{
     LARGEST_BOUND, Run, Search, Wakeups, bounded_search, default_search, explore, explore_with,
@@ -386,14 +386,17 @@ fn setting_the_event_releases_every_waiter() {
             let waiting = still_waiting(&deadlocked.steps).join(" and ");
             panic!(
                 "the Event was set, but {waiting} still waits for it, and nothing will wake \
-                 {}: a deadlock in execution {} ({})\n\n{}",
+                 {}:\na deadlock\n\n{}",
                 match waiting.contains(" and ") {
                     true => "them",
                     false => "it",
                 },
-                deadlocked.execution,
-                deadlocked.search,
-                timeline(&deadlocked.steps, None)
+                schedule(
+                    deadlocked.execution,
+                    &deadlocked.search,
+                    &deadlocked.steps,
+                    None
+                )
             )
         });
         runs.extend(found);
