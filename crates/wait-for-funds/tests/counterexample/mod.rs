@@ -211,9 +211,10 @@ pub(crate) fn deadlock_report(deadlocked: &Deadlocked, what: &str, amounts: &[i6
         "{what} in execution {} ({}):\n",
         deadlocked.execution, deadlocked.search
     );
-    for waiter in still_waiting(&deadlocked.steps) {
+    let waiting = still_waiting(&deadlocked.steps);
+    for waiter in &waiting {
         let needs = (0..amounts.len())
-            .find(|&k| withdrawer_name(k) == waiter)
+            .find(|&k| withdrawer_name(k) == *waiter)
             .map(|k| format!("for {}, ", amounts[k]))
             .unwrap_or_default();
         writeln!(out, "  {waiter} waits {needs}and the balance is {balance}").unwrap();
@@ -224,7 +225,11 @@ pub(crate) fn deadlock_report(deadlocked: &Deadlocked, what: &str, amounts: &[i6
         .count();
     writeln!(
         out,
-        "  the {DEPOSITOR} made {deposits} deposits and has no more: nothing will wake them"
+        "  the {DEPOSITOR} made {deposits} deposits and has no more: nothing will wake {}",
+        match waiting.len() {
+            1 => "it",
+            _ => "them",
+        }
     )
     .unwrap();
     writeln!(out, "  and the main thread waits in join for them to end").unwrap();
