@@ -449,7 +449,7 @@ fn report_found(what: &str, runs: &[Run], shown: &Run) {
     figures::report(
         "report",
         format!(
-            "{what}: execution {} ({}), step by step:\n{}",
+            "{what}:\nexecution {} ({}), step by step:\n{}",
             shown.execution,
             shown.search,
             timeline(&shown.steps, Some(shown.balance))

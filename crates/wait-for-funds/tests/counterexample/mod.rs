@@ -208,7 +208,7 @@ pub(crate) fn deadlock_report(deadlocked: &Deadlocked, what: &str, amounts: &[i6
     let rows = rows(&deadlocked.steps);
     let balance = rows.last().map_or(0, |row| row.value);
     let mut out = format!(
-        "{what} in execution {} ({}):\n",
+        "{what},\nin execution {} ({}):\n",
         deadlocked.execution, deadlocked.search
     );
     let waiting = still_waiting(&deadlocked.steps);
