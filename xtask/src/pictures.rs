@@ -28,7 +28,7 @@ use figures::{SCHEDULE, Schedule};
 pub const DIR: &str = "docs/pictures";
 
 /// The schedule pictures: the lesson, the model that reports the schedule, the file.
-pub const SCHEDULES: [(&str, &str, &str); 5] = [
+pub const SCHEDULES: [(&str, &str, &str); 6] = [
     (
         "lock-balance",
         "without_the_lock_an_update_can_be_lost",
@@ -53,6 +53,11 @@ pub const SCHEDULES: [(&str, &str, &str); 5] = [
         "worker-pool",
         "results_come_back_in_input_order",
         "worker-pool-out-of-order.svg",
+    ),
+    (
+        "wait-for-funds",
+        "with_if_not_while_the_balance_goes_below_zero",
+        "wait-for-funds-if-not-while.svg",
     ),
 ];
 
