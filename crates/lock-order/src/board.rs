@@ -105,23 +105,48 @@ impl Board {
     /// The board as it is now (read one field at a time: see [`Snapshot::deadlock`] for why that
     /// is enough once no transfer is being made).
     pub fn snapshot(&self) -> Snapshot {
+        self.snapshot_reading(|_| {})
+    }
+
+    /// [`Board::snapshot`], with `between` run before each of its reads: for tests, which script
+    /// what a thread writes on the board while the watchdog reads it.
+    pub fn snapshot_reading(&self, mut between: impl FnMut(Read)) -> Snapshot {
+        let transfers = self.transfers();
         Snapshot {
-            transfers: self.transfers(),
+            transfers,
             threads: std::array::from_fn(|thread| {
                 let lane = &self.lanes[thread];
                 ThreadState {
                     holds: std::array::from_fn(|account| {
+                        between(Read::Holds(thread, account));
                         lane.holds[account].load(SeqCst)
                     }),
-                    waits: match lane.waits.load(SeqCst) {
-                        0 => None,
-                        k => Some(usize::from(k) - 1),
+                    waits: {
+                        between(Read::Waits(thread));
+                        match lane.waits.load(SeqCst) {
+                            0 => None,
+                            k => Some(usize::from(k) - 1),
+                        }
                     },
-                    done: lane.done.load(SeqCst),
+                    done: {
+                        between(Read::Done(thread));
+                        lane.done.load(SeqCst)
+                    },
                 }
             }),
         }
     }
+}
+
+/// Which of a thread's fields [`Board::snapshot_reading`] is about to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// Whether thread `.0` holds account `.1`'s lock.
+    Holds(usize, usize),
+    /// Which lock thread `.0` waits for.
+    Waits(usize),
+    /// Whether thread `.0` is done.
+    Done(usize),
 }
 
 /// What the board said at one moment.

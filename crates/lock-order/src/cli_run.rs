@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::sync::Arc;
 use crate::{
-    Balances, Board, Deadlock, Order, THREADS, TRANSFERS, ThreadFailure, start,
+    Balances, Board, Deadlock, Order, Read, THREADS, TRANSFERS, ThreadFailure, start,
 };
 
 /// What to run: the command line's choices.
@@ -67,6 +67,17 @@ pub enum Watched {
 /// It looks at the board every tenth of `watchdog` (at least every millisecond, at most every
 /// ten): a sleep, but in the program, not in a test; the outcome does not depend on it.
 pub fn watch(board: &Board, watchdog: Duration, planned: u64) -> Watched {
+    watch_reading(board, watchdog, planned, |_| {})
+}
+
+/// [`watch`], with `between` run before each of the board's reads (see
+/// [`Board::snapshot_reading`]): for tests.
+pub fn watch_reading(
+    board: &Board,
+    watchdog: Duration,
+    planned: u64,
+    mut between: impl FnMut(Read),
+) -> Watched {
     let poll = (watchdog / 10)
         .clamp(Duration::from_millis(1), Duration::from_millis(10));
     let mut seen = board.transfers();
@@ -76,7 +87,7 @@ pub fn watch(board: &Board, watchdog: Duration, planned: u64) -> Watched {
             return Watched::Finished;
         }
         thread::sleep(poll);
-        let snapshot = board.snapshot();
+        let snapshot = board.snapshot_reading(&mut between);
         if snapshot.transfers != seen {
             seen = snapshot.transfers;
             since = Instant::now();
