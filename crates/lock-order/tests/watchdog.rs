@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use cli_checks::{DEADLINE, within};
 use lock_order::{
-    Board, Order, Read, Stall, ThreadState, Watched, lower_first, opposite_order, start, watch,
-    watch_reading,
+    ACCOUNTS, Board, Order, Read, Stall, THREADS, ThreadState, Watched, cycle_lines, lower_first,
+    opposite_order, start, watch, watch_reading,
 };
 use pretty_assertions::assert_eq;
 
@@ -124,18 +124,18 @@ fn never_a_cycle(board: &Board) {
         if let Some(account) = state.waits {
             assert!(
                 !state.holds[account],
-                "the board showed Thread-{} waiting for account {}, which it holds itself: \
-                 a reader would take that for a deadlock ({state:?})",
-                thread + 1,
-                ["A", "B"][account]
+                "the board showed {} waiting for account {}, which it holds itself: the \
+                 watchdog would take that for a deadlock of one thread",
+                THREADS[thread].name, ACCOUNTS[account]
             );
         }
     }
-    assert_eq!(
-        snapshot.deadlock(),
-        None,
-        "a cycle on the board: {snapshot:?}"
-    );
+    if let Some(cycle) = snapshot.deadlock() {
+        panic!(
+            "the board showed a cycle of waits in a program that cannot deadlock:\n{}",
+            cycle_lines(&snapshot.threads, &cycle)
+        );
+    }
 }
 
 /// The board at every moment a reader can see (after each write on a lane): `lock` wipes the

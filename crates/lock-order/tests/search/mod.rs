@@ -173,7 +173,7 @@ pub(crate) fn explore(
                 if let Some(wrong) = BOARD_WRONG.with(|wrong| wrong.take()) {
                     panic!(
                         "{wrong}\n\n{}",
-                        schedule(execution, &search_name, &steps, None)
+                        schedule(execution, &search_name, &steps, result.as_ref().ok())
                     );
                 }
                 let balances = result.unwrap_or_else(|failures| {
