@@ -316,8 +316,8 @@ impl fmt::Display for Stall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "stalled: no transfer for {} ms, after {} of {} transfers, and no cycle\n\
-             of waits on the board",
+            "stalled: no transfer for {} ms, after {} of {} transfers,\n\
+             and no cycle of waits on the board",
             self.stalled_ms, self.transfers, self.planned
         )?;
         match &self.threads {

@@ -88,8 +88,8 @@ fn a_stall_without_a_cycle_is_reported_after_the_bound() {
     };
     assert_eq!(
         stall.to_string(),
-        "stalled: no transfer for 5 ms, after 0 of 200 transfers, and no cycle\n\
-         of waits on the board\n\
+        "stalled: no transfer for 5 ms, after 0 of 200 transfers,\n\
+         and no cycle of waits on the board\n\
          \x20 Thread-1 holds account A and waits for account B\n\
          \x20 Thread-2 holds account B and waits for no lock\n\
          No thread waits for another in a cycle, so the board proves no deadlock;\n\

@@ -172,7 +172,8 @@ pub(crate) fn explore(
                 let steps = steps::take();
                 if let Some(wrong) = BOARD_WRONG.with(|wrong| wrong.take()) {
                     panic!(
-                        "{wrong}\n\n{}",
+                        "{}\n\n{}",
+                        figures::wrap(&wrong, 80).join("\n"),
                         schedule(execution, &search_name, &steps, result.as_ref().ok())
                     );
                 }
