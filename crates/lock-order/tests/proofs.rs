@@ -17,6 +17,10 @@
 //! account's lock, which one each waits for, the cycle, and the schedule as a timeline. A panic
 //! hook keeps loom's own line off stderr (the model's message says it in plain words).
 //!
+//! In every execution, each model also checks the watchdog's board (`src/board.rs`) after each
+//! of its writes against the locks the facade saw taken (`search::explore`): the board never
+//! shows a thread holding a lock it does not hold, nor waiting for one it holds itself.
+//!
 //! Each model sets loom's settings itself, and refuses to run when one of loom's environment
 //! variables that limit or change a search is set ([`search::builder`]): a proof's figures then
 //! mean what the chapter says. Each model asserts what its search must have covered.

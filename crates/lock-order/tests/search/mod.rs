@@ -1,6 +1,7 @@
 //! How the lock-order models run loom: every search setting fixed here (and refused from the
-//! environment), the lesson's experiment run in each execution, each finished execution's steps
-//! kept, and loom's deadlock panic caught, to be said in the lesson's words.
+//! environment), the lesson's experiment run in each execution (its `start` and `join`, the
+//! watchdog's board checked at each write), each finished execution's steps kept, and loom's
+//! deadlock panic caught, to be said in the lesson's words.
 //!
 //! A module of `tests/proofs.rs` (a `mod.rs` in a folder, so that cargo does not take it for a
 //! test of its own).
