@@ -117,8 +117,12 @@ pub fn watch_reading(
         if stalled < watchdog {
             continue;
         }
-        // `None`: a lane changed while it was read; read again at the next look.
-        if let Some(snapshot) = board.read(&mut between) {
+        // `None`: a lane changed while it was read. Read again at once (a lane that changed
+        // once is still now, as a stalled thread's is), then at the next look.
+        let reading = board
+            .read(&mut between)
+            .or_else(|| board.read(&mut between));
+        if let Some(snapshot) = reading {
             if let Some(cycle) = snapshot.deadlock() {
                 return Watched::Deadlocked(Deadlock {
                     stalled_ms: millis(watchdog),
