@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use cli_checks::{DEADLINE, within};
 use lock_order::{
-    ACCOUNTS, Board, Order, Read, Stall, THREADS, ThreadState, Watched, cycle_lines, lower_first,
-    opposite_order, start, watch, watch_reading,
+    ACCOUNTS, Board, Failure, LockPoisoned, Order, Read, Stall, THREADS, ThreadFailure,
+    ThreadState, Watched, cycle_lines, lock, lower_first, opposite_order, start, watch,
+    watch_reading,
 };
 use pretty_assertions::assert_eq;
 
@@ -240,5 +241,58 @@ fn the_threads_are_named_thread_1_and_thread_2_inside() {
     assert_eq!(
         names,
         [Some("Thread-1".to_string()), Some("Thread-2".to_string())].into()
+    );
+}
+
+/// Panics in Thread-1 at its first write on the board, before it holds any lock (and not again
+/// while that panic unwinds, when the thread writes on the board that it is done).
+fn thread_1_panics(_: &Board) {
+    if std::thread::current().name() == Some("Thread-1") && !std::thread::panicking() {
+        panic!("a panic in Thread-1");
+    }
+}
+
+/// A panic in a lesson thread is reported by `join`, by name and with its message, never
+/// swallowed; the other thread, which no poisoned lock stops, makes its transfers.
+#[test]
+fn a_panic_in_a_lesson_thread_is_reported_with_its_name_and_message() {
+    let bank = start(
+        Order::LowerFirst,
+        3,
+        Arc::new(Board::observed(thread_1_panics)),
+    );
+    let failures = within(DEADLINE, "both threads to end", move || bank.join())
+        .expect_err("Thread-1 panicked");
+    let reports: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    assert_eq!(reports, ["Thread-1 panicked: a panic in Thread-1"]);
+    assert_eq!(
+        failures[0].failure,
+        Failure::Panicked("a panic in Thread-1".to_string())
+    );
+}
+
+/// A lock another thread panicked while holding: `lock` refuses it, and the report says which
+/// account's, in the lesson's words.
+#[test]
+fn a_poisoned_lock_is_refused_and_named() {
+    let accounts = [std::sync::Mutex::new(100), std::sync::Mutex::new(100)];
+    let board = Board::new();
+    std::thread::scope(|scope| {
+        let poisoner = scope.spawn(|| {
+            let _held = accounts[1].lock().unwrap();
+            panic!("a panic while holding B");
+        });
+        assert!(poisoner.join().is_err());
+    });
+    let refused = lock(&accounts, 1, 0, &board).expect_err("B's lock is poisoned");
+    assert_eq!(refused, LockPoisoned { account: 1 });
+    let failure = ThreadFailure {
+        thread: "Thread-1".to_string(),
+        failure: Failure::Refused(refused),
+    };
+    assert_eq!(
+        failure.to_string(),
+        "Thread-1 found account B's lock poisoned: another thread panicked while holding it, \
+         and a transfer may be half done; refused to go on"
     );
 }
