@@ -23,11 +23,17 @@ pub struct Board {
     lanes: [Lane; THREADS.len()],
     /// With [`Board::with_rendezvous`]: the meeting after each thread's first lock.
     rendezvous: Option<Barrier>,
+    /// With [`Board::observed`]: called after each write on a lane.
+    observer: Option<fn(&Board)>,
 }
 
-/// One thread's line on the board.
+/// One thread's line on the board. Only its own thread writes on it.
 #[derive(Debug, Default)]
 struct Lane {
+    /// How many writes on this lane have begun and how many have ended, added up: odd while a
+    /// write is under way. A reader that finds the same even number before and after reading the
+    /// lane knows the lane did not change in between (a sequence lock).
+    sequence: AtomicU64,
     holds: [AtomicBool; ACCOUNTS.len()],
     /// 0: waits for nothing; `k + 1`: waits for account `k`'s lock.
     waits: AtomicU8,
@@ -56,40 +62,62 @@ impl Board {
         }
     }
 
+    /// A board that calls `observer` after each write on a lane, with the board as that write
+    /// left it: for tests, which check what the board shows at every moment a reader can see.
+    pub fn observed(observer: fn(&Board)) -> Self {
+        Board {
+            observer: Some(observer),
+            ..Board::default()
+        }
+    }
+
+    /// One write on `thread`'s lane, between the two steps of its sequence number.
+    fn write(&self, thread: usize, write: impl FnOnce(&Lane)) {
+        let lane = &self.lanes[thread];
+        lane.sequence.fetch_add(1, SeqCst);
+        write(lane);
+        lane.sequence.fetch_add(1, SeqCst);
+        if let Some(observer) = self.observer {
+            observer(self);
+        }
+    }
+
     /// `thread` (an index into [`THREADS`]) asks for `account`'s lock.
     pub fn waits(&self, thread: usize, account: usize) {
         let waits = u8::try_from(account + 1).expect("a handful of accounts");
-        self.lanes[thread].waits.store(waits, SeqCst);
+        self.write(thread, |lane| lane.waits.store(waits, SeqCst));
     }
 
     /// `thread` has `account`'s lock.
     pub fn holds(&self, thread: usize, account: usize) {
-        let lane = &self.lanes[thread];
-        // The wait is wiped before the hold is written: in between, the board shows neither,
-        // never a thread waiting for a lock it holds itself (which `Snapshot::deadlock` would
-        // take for a deadlock of one thread).
-        lane.waits.store(0, SeqCst);
-        lane.holds[account].store(true, SeqCst);
+        // Two writes, the wait wiped before the hold is written: in between, the board shows
+        // neither, never a thread waiting for a lock it holds itself (which `Snapshot::deadlock`
+        // would take for a deadlock of one thread). Swapped, they fail the models (which check
+        // the board after each write) and `tests/watchdog.rs`.
+        self.write(thread, |lane| lane.waits.store(0, SeqCst));
+        self.write(thread, |lane| lane.holds[account].store(true, SeqCst));
         if let Some(rendezvous) = &self.rendezvous {
-            if !lane.met.swap(true, SeqCst) {
+            if !self.lanes[thread].met.swap(true, SeqCst) {
                 rendezvous.wait();
             }
         }
     }
 
-    /// `thread` releases `account`'s lock.
+    /// `thread` releases `account`'s lock (written before the lock is released: the board never
+    /// shows a lock held by a thread that has let it go).
     pub fn releases(&self, thread: usize, account: usize) {
-        self.lanes[thread].holds[account].store(false, SeqCst);
+        self.write(thread, |lane| lane.holds[account].store(false, SeqCst));
     }
 
-    /// One more transfer made (counted before its locks are released).
+    /// One more transfer made. The watchdog reads the count only to see whether the threads are
+    /// making progress; what it reports, it reads from the lanes.
     pub fn transferred(&self) {
         self.transfers.fetch_add(1, SeqCst);
     }
 
     /// `thread` will make no more transfers.
     pub fn done(&self, thread: usize) {
-        self.lanes[thread].done.store(true, SeqCst);
+        self.write(thread, |lane| lane.done.store(true, SeqCst));
     }
 
     /// The transfers made so far, by both threads.
@@ -102,26 +130,82 @@ impl Board {
         self.lanes.iter().all(|lane| lane.done.load(SeqCst))
     }
 
-    /// The board as it is now (read one field at a time: see [`Snapshot::deadlock`] for why that
-    /// is enough once no transfer is being made).
+    /// The board at one moment: read again until no lane changed while it was read (see
+    /// [`Board::read`]). A lane's write is a few stores, never a wait, so this ends as soon as
+    /// the threads leave the board alone long enough for one read; on a board no thread is
+    /// writing (a test's, or a deadlock's) the first read is it.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            transfers: self.transfers(),
-            threads: std::array::from_fn(|thread| {
-                let lane = &self.lanes[thread];
-                ThreadState {
-                    holds: std::array::from_fn(|account| {
-                        lane.holds[account].load(SeqCst)
-                    }),
-                    waits: match lane.waits.load(SeqCst) {
-                        0 => None,
-                        k => Some(usize::from(k) - 1),
-                    },
-                    done: lane.done.load(SeqCst),
-                }
-            }),
+        loop {
+            if let Some(snapshot) = self.read(|_| {}) {
+                return snapshot;
+            }
+            std::thread::yield_now();
         }
     }
+
+    /// One try at reading the board at one moment: every lane's sequence number, then every
+    /// field, then every sequence number again. `None` if a lane was being written when it began,
+    /// or changed while it was read. `Some` only if no lane changed from the first read of a
+    /// sequence number to the last, so the snapshot is what the whole board showed throughout
+    /// that time, not fields of different moments put together.
+    ///
+    /// `between` runs before each read: for tests, which script what a thread writes on the
+    /// board while it is read (`|_| {}` otherwise).
+    pub fn read(&self, mut between: impl FnMut(Read)) -> Option<Snapshot> {
+        let before = self.sequences(&mut between);
+        if before.iter().any(|sequence| sequence % 2 == 1) {
+            return None;
+        }
+        let transfers = self.transfers();
+        let threads = std::array::from_fn(|thread| {
+            let lane = &self.lanes[thread];
+            ThreadState {
+                holds: std::array::from_fn(|account| {
+                    between(Read::Holds(thread, account));
+                    lane.holds[account].load(SeqCst)
+                }),
+                waits: {
+                    between(Read::Waits(thread));
+                    match lane.waits.load(SeqCst) {
+                        0 => None,
+                        k => Some(usize::from(k) - 1),
+                    }
+                },
+                done: {
+                    between(Read::Done(thread));
+                    lane.done.load(SeqCst)
+                },
+            }
+        });
+        let after = self.sequences(&mut between);
+        (before == after).then_some(Snapshot { transfers, threads })
+    }
+}
+
+impl Board {
+    /// Every lane's sequence number, for [`Board::read`].
+    fn sequences(
+        &self,
+        between: &mut impl FnMut(Read),
+    ) -> [u64; THREADS.len()] {
+        std::array::from_fn(|thread| {
+            between(Read::Sequence(thread));
+            self.lanes[thread].sequence.load(SeqCst)
+        })
+    }
+}
+
+/// Which of a lane's fields [`Board::read`] is about to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// Thread `.0`'s sequence number (read before the fields and again after).
+    Sequence(usize),
+    /// Whether thread `.0` holds account `.1`'s lock.
+    Holds(usize, usize),
+    /// Which lock thread `.0` waits for.
+    Waits(usize),
+    /// Whether thread `.0` is done.
+    Done(usize),
 }
 
 /// What the board said at one moment.
@@ -157,11 +241,12 @@ pub struct Wait {
 
 impl Snapshot {
     /// The cycle of waits, if the board shows one: each thread in it waits for a lock the next
-    /// one holds, and the last waits for the first. Such a cycle never comes undone, since no
-    /// thread in it releases a lock before it gets the one it waits for. Read while no transfer
-    /// is being made, a board read one field at a time shows a cycle only if there is one: a
-    /// thread releases its locks only after counting a transfer, so between two reads that see
-    /// the same count, every lock seen held was held throughout.
+    /// one holds, and the last waits for the first (or a thread waits for a lock it holds
+    /// itself). On a snapshot of one moment ([`Board::read`]) such a cycle is a deadlock: a lane
+    /// shows a lock held only from after `lock()` returned it to before it is released, and a
+    /// wait only from just before `lock()` is called to after it returned; no thread releases a
+    /// lock while it waits for another; so each thread in the cycle waits for a lock that will
+    /// never be released, and the cycle never comes undone.
     pub fn deadlock(&self) -> Option<Vec<Wait>> {
         let holder = |account: usize| {
             (0..THREADS.len())
@@ -210,6 +295,60 @@ pub struct Deadlock {
     pub threads: [ThreadState; THREADS.len()],
     /// The cycle of waits (see [`Snapshot::deadlock`]).
     pub cycle: Vec<Wait>,
+}
+
+/// What the watchdog saw when no transfer was made for the stall bound and the board showed no
+/// cycle of waits: a stall it cannot explain, reported rather than waited out in silence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stall {
+    /// How long no transfer had been made, in milliseconds.
+    pub stalled_ms: u64,
+    /// The transfers made before it, by both threads.
+    pub transfers: u64,
+    /// The transfers the program was to make, by both threads.
+    pub planned: u64,
+    /// The board's locks, as last read at one moment; `None` if a lane changed each time.
+    pub threads: Option<[ThreadState; THREADS.len()]>,
+}
+
+impl fmt::Display for Stall {
+    /// The report: the first line for an `error:` prefix, a line per thread, what it means.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "stalled: no transfer for {} ms, after {} of {} transfers,\n\
+             and no cycle of waits on the board",
+            self.stalled_ms, self.transfers, self.planned
+        )?;
+        match &self.threads {
+            Some(threads) => {
+                for (mover, state) in THREADS.iter().zip(threads) {
+                    let waits = match (state.done, state.waits) {
+                        (true, _) => "has made its transfers".to_string(),
+                        (false, None) => format!(
+                            "holds {} and waits for no lock",
+                            accounts(&state.holds)
+                        ),
+                        (false, Some(k)) => format!(
+                            "holds {} and waits for account {}",
+                            accounts(&state.holds),
+                            ACCOUNTS[k]
+                        ),
+                    };
+                    writeln!(f, "  {} {waits}", mover.name)?;
+                }
+            }
+            None => writeln!(
+                f,
+                "  (the board changed each time the watchdog read it)"
+            )?,
+        }
+        write!(
+            f,
+            "No thread waits for another in a cycle, so the board proves no deadlock;\n\
+             the watchdog ends the program rather than wait in silence."
+        )
+    }
 }
 
 /// The threads of a cycle of waits, a line each: `  Thread-1 holds account A and waits for

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::sync::Arc;
 use crate::{
-    Balances, Board, Deadlock, Order, THREADS, TRANSFERS, ThreadFailure, start,
+    Balances, Board, Deadlock, Order, Read, Stall, THREADS, TRANSFERS,
+    ThreadFailure, start,
 };
 
 /// What to run: the command line's choices.
@@ -48,6 +49,8 @@ pub enum Outcome {
     Finished(Balances),
     /// The watchdog found them deadlocked: its report, for stderr.
     Deadlocked(Deadlock),
+    /// No transfer for the stall bound, and no cycle on the board: the watchdog's report.
+    Stalled(Stall),
 }
 
 /// What [`watch`] saw.
@@ -55,48 +58,88 @@ pub enum Outcome {
 pub enum Watched {
     /// Every thread on the board is done.
     Finished,
-    /// No transfer for `watchdog`, and the board shows a cycle of waits.
+    /// No transfer for `watchdog`, and the board, read at one moment, shows a cycle of waits.
     Deadlocked(Deadlock),
+    /// No transfer for the stall bound, and no cycle on the board in that time.
+    Stalled(Stall),
 }
 
+/// How many times the watchdog's time the watchdog waits, with no transfer made and no cycle on
+/// the board, before it reports a stall: ten seconds by default.
+pub const STALL_FACTOR: u32 = 10;
+
 /// Watches `board` until every thread on it is done, or until no transfer has been made for
-/// `watchdog` and the board shows threads waiting for each other in a cycle. A stall without a
-/// cycle (a thread held up by a busy machine) is not a deadlock: it goes on watching. `planned`
-/// is the transfers the threads are to make, for the report.
+/// `watchdog` and the board, read at one moment ([`Board::read`]), shows threads waiting for
+/// each other in a cycle: a deadlock it can prove. A stall without a cycle (a thread held up by a
+/// busy machine, or a board that missed a step) is not reported as a deadlock; if it lasts
+/// `stall` (at least `watchdog`; the command line gives [`STALL_FACTOR`] times `watchdog`), it
+/// is reported as a stall, never waited out in silence. `planned` is the transfers the threads
+/// are to make, for the report.
 ///
 /// It looks at the board every tenth of `watchdog` (at least every millisecond, at most every
-/// ten): a sleep, but in the program, not in a test; the outcome does not depend on it.
-pub fn watch(board: &Board, watchdog: Duration, planned: u64) -> Watched {
+/// ten): a sleep, but in the program, not in a test; what it reports does not depend on it.
+pub fn watch(
+    board: &Board,
+    watchdog: Duration,
+    stall: Duration,
+    planned: u64,
+) -> Watched {
+    watch_reading(board, watchdog, stall, planned, |_| {})
+}
+
+/// [`watch`], with `between` run before each of the board's reads (see [`Board::read`]): for
+/// tests, which script what a thread writes on the board while the watchdog reads it.
+pub fn watch_reading(
+    board: &Board,
+    watchdog: Duration,
+    stall: Duration,
+    planned: u64,
+    mut between: impl FnMut(Read),
+) -> Watched {
     let poll = (watchdog / 10)
         .clamp(Duration::from_millis(1), Duration::from_millis(10));
+    let millis =
+        |time: Duration| u64::try_from(time.as_millis()).unwrap_or(u64::MAX);
     let mut seen = board.transfers();
     let mut since = Instant::now();
+    let mut last = None;
     loop {
         if board.finished() {
             return Watched::Finished;
         }
         thread::sleep(poll);
-        let snapshot = board.snapshot();
-        if snapshot.transfers != seen {
-            seen = snapshot.transfers;
-            since = Instant::now();
+        let transfers = board.transfers();
+        if transfers != seen {
+            (seen, since, last) = (transfers, Instant::now(), None);
             continue;
         }
-        if since.elapsed() < watchdog {
+        let stalled = since.elapsed();
+        if stalled < watchdog {
             continue;
         }
-        // The same count after the board was read: every lock seen held was held throughout.
-        let Some(cycle) = snapshot.deadlock() else {
-            continue;
-        };
-        if board.transfers() == snapshot.transfers {
-            return Watched::Deadlocked(Deadlock {
-                stalled_ms: u64::try_from(watchdog.as_millis())
-                    .unwrap_or(u64::MAX),
-                transfers: snapshot.transfers,
+        // `None`: a lane changed while it was read. Read again at once (a lane that changed
+        // once is still now, as a stalled thread's is), then at the next look.
+        let reading = board
+            .read(&mut between)
+            .or_else(|| board.read(&mut between));
+        if let Some(snapshot) = reading {
+            if let Some(cycle) = snapshot.deadlock() {
+                return Watched::Deadlocked(Deadlock {
+                    stalled_ms: millis(watchdog),
+                    transfers: snapshot.transfers,
+                    planned,
+                    threads: snapshot.threads,
+                    cycle,
+                });
+            }
+            last = Some(snapshot.threads);
+        }
+        if stalled >= stall.max(watchdog) {
+            return Watched::Stalled(Stall {
+                stalled_ms: millis(stall.max(watchdog)),
+                transfers: seen,
                 planned,
-                threads: snapshot.threads,
-                cycle,
+                threads: last,
             });
         }
     }
@@ -132,8 +175,10 @@ pub fn run(options: &Options) -> Result<Outcome, Vec<ThreadFailure>> {
     });
     let bank = start(options.order, options.transfers, Arc::clone(&board));
     let planned = options.transfers * THREADS.len() as u64;
-    match watch(bank.board(), options.watchdog, planned) {
+    let stall = options.watchdog * STALL_FACTOR;
+    match watch(bank.board(), options.watchdog, stall, planned) {
         Watched::Finished => bank.join().map(Outcome::Finished),
         Watched::Deadlocked(deadlock) => Ok(Outcome::Deadlocked(deadlock)),
+        Watched::Stalled(stall) => Ok(Outcome::Stalled(stall)),
     }
 }

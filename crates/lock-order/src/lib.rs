@@ -27,8 +27,13 @@ use std::ops::{Deref, DerefMut};
 
 use sync::{Arc, Mutex, MutexGuard, thread};
 
-pub use board::{Board, Deadlock, Snapshot, ThreadState, Wait, cycle_lines};
-pub use cli_run::{Options, Outcome, WATCHDOG_MS, Watched, advice, run, watch};
+pub use board::{
+    Board, Deadlock, Read, Snapshot, Stall, ThreadState, Wait, cycle_lines,
+};
+pub use cli_run::{
+    Options, Outcome, STALL_FACTOR, WATCHDOG_MS, Watched, advice, run, watch,
+    watch_reading,
+};
 
 /// The accounts' names, in account-number order: A is account 1, B account 2.
 /// An account is named in the code by its index here, so "lower-numbered" is

@@ -35,7 +35,8 @@ struct Args {
 
     /// With no transfer made for this long (1..=60000 milliseconds), the watchdog reads who
     /// holds and waits for which lock; if the two threads wait for each other, it reports the
-    /// deadlock and the program exits with status 1.
+    /// deadlock and the program exits with status 1. With no transfer for ten times this long
+    /// and no such cycle, it reports the stall, and exits with status 1 too.
     #[arg(long, value_name = "MS", default_value_t = WATCHDOG_MS,
           allow_hyphen_values = true, value_parser = whole_number::in_range(1..=MAX_WATCHDOG_MS))]
     watchdog_ms: u64,
@@ -47,8 +48,8 @@ struct Args {
 }
 
 const AFTER_HELP: &str = "\
-Exit status: 0 when both threads made every transfer; 1 when the watchdog found them deadlocked, \
-a thread panicked or refused to go on (each is named on stderr), or stdout could not be written; \
+Exit status: 0 when both threads made every transfer; 1 when the watchdog found them deadlocked \
+or stalled, a thread panicked or refused to go on (each is named on stderr), or stdout could not be written; \
 2 for a usage error.
 
 A run that finishes proves nothing about deadlocks: try --opposite-order a few times.
@@ -79,6 +80,10 @@ fn main() -> ExitCode {
         }
         Ok(Outcome::Deadlocked(deadlock)) => {
             eprintln!("error: {deadlock}\n{}", advice(options.order));
+            ExitCode::FAILURE
+        }
+        Ok(Outcome::Stalled(stall)) => {
+            eprintln!("error: {stall}");
             ExitCode::FAILURE
         }
         Err(failures) => {

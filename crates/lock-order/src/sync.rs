@@ -83,6 +83,13 @@ pub mod steps {
         STEPS.with(|steps| steps.borrow_mut().take().unwrap_or_default())
     }
 
+    /// Calls `read` with the steps logged so far (`None` when not recording), without ending the
+    /// log: for a check that runs while the model runs, such as one that compares the watchdog's
+    /// board with what the locks did.
+    pub fn so_far<R>(read: impl FnOnce(&[Step]) -> R) -> Option<R> {
+        STEPS.with(|steps| steps.borrow().as_deref().map(read))
+    }
+
     fn log(lock: usize, access: Access, value: i64) {
         // While a panic unwinds, log nothing: after a deadlock, loom unwinds the blocked threads
         // with no thread active, and asking loom for the current thread would panic again.

@@ -63,7 +63,8 @@ fn the_watchdog_reports_the_deadlock_and_the_run_fails() {
 }
 
 /// Without the rendezvous, whether the threads deadlock is up to the scheduler: either way the
-/// run ends, with the balances and status 0 or with the watchdog's report and status 1.
+/// run ends, with the balances and status 0 or with the watchdog's report and status 1 (a
+/// deadlock; or, on a machine so busy that neither thread ran for 500 ms, a stall).
 #[test]
 fn with_opposite_orders_a_run_ends_with_the_balances_or_the_report() {
     let output = lock_order(&[
@@ -81,6 +82,9 @@ fn with_opposite_orders_a_run_ends_with_the_balances_or_the_report() {
         Some(1) => {
             assert_eq!(stdout(&output), "");
             let stderr = stderr(&output);
+            if stderr.starts_with("error: stalled: no transfer for 500 ms") {
+                return;
+            }
             let made: u64 = stderr
                 .strip_prefix("error: deadlock: no transfer for 50 ms, after ")
                 .and_then(|rest| rest.split_once(' '))

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cli_checks::{DEADLINE, within};
 use lock_order::{
     Balances, Board, Deadlock, OPENING_BALANCE, Options, Order, Outcome, Snapshot, THREADS,
     TRANSFERS, ThreadState, Wait, Watched, advice, experiment, lock, lower_first, opposite_order,
@@ -18,7 +19,10 @@ fn default_run_prints_the_transcript() {
     let transcript = include_str!("../output.txt");
     let (command, expected) = transcript.split_once('\n').expect("a command line");
     assert_eq!(command, "$ cargo run -p lock-order");
-    let Ok(Outcome::Finished(balances)) = run(&Options::default()) else {
+    let outcome = within(DEADLINE, "the default run to end", || {
+        run(&Options::default())
+    });
+    let Ok(Outcome::Finished(balances)) = outcome else {
         panic!("the default run finishes");
     };
     assert_eq!(format!("{balances}\n"), expected);
@@ -74,6 +78,9 @@ fn lock_tells_the_board() {
     drop(held);
     assert_eq!(board.snapshot().threads, [ThreadState::default(); 2]);
 }
+
+/// A stall bound the tests below never reach: what they wait for is a deadlock, or the end.
+const NEVER: Duration = Duration::MAX;
 
 /// The board of the deadlock: Thread-1 holds A and waits for B, Thread-2 holds B and waits for
 /// A. Written by hand, as the threads would write it.
@@ -161,8 +168,10 @@ fn a_board_without_a_cycle_is_no_deadlock() {
 /// so the outcome does not depend on how long it waits.)
 #[test]
 fn the_watchdog_reports_a_deadlocked_board() {
-    let Watched::Deadlocked(deadlock) = watch(&deadlocked_board(), Duration::from_millis(1), 20)
-    else {
+    let watched = within(DEADLINE, "the watchdog's verdict", || {
+        watch(&deadlocked_board(), Duration::from_millis(1), NEVER, 20)
+    });
+    let Watched::Deadlocked(deadlock) = watched else {
         panic!("a deadlock");
     };
     assert_eq!(deadlock.to_string(), report(1, 0, 20));
@@ -183,10 +192,10 @@ fn the_watchdog_stops_when_every_thread_is_done() {
     for thread in 0..THREADS.len() {
         board.done(thread);
     }
-    assert_eq!(
-        watch(&board, Duration::from_millis(1), 2),
-        Watched::Finished
-    );
+    let watched = within(DEADLINE, "the watchdog's verdict", move || {
+        watch(&board, Duration::from_millis(1), NEVER, 2)
+    });
+    assert_eq!(watched, Watched::Finished);
 }
 
 /// The rendezvous makes the deadlock certain: each thread takes its first lock and waits at a
@@ -195,9 +204,11 @@ fn the_watchdog_stops_when_every_thread_is_done() {
 /// The two threads stay blocked until the test process ends.
 #[test]
 fn with_opposite_orders_and_the_rendezvous_the_watchdog_finds_the_deadlock() {
-    let board = Arc::new(Board::with_rendezvous());
-    let bank = start(Order::Opposite, 3, Arc::clone(&board));
-    let Watched::Deadlocked(deadlock) = watch(bank.board(), Duration::from_millis(1), 6) else {
+    let watched = within(DEADLINE, "the watchdog's verdict", || {
+        let bank = start(Order::Opposite, 3, Arc::new(Board::with_rendezvous()));
+        watch(bank.board(), Duration::from_millis(1), NEVER, 6)
+    });
+    let Watched::Deadlocked(deadlock) = watched else {
         panic!("a deadlock");
     };
     assert_eq!(deadlock.to_string(), report(1, 0, 6));
@@ -205,10 +216,10 @@ fn with_opposite_orders_and_the_rendezvous_the_watchdog_finds_the_deadlock() {
 
 #[test]
 fn with_the_lower_first_the_threads_finish_at_the_expected_balances() {
-    assert_eq!(
-        experiment(Order::LowerFirst, 1000),
-        Ok(Balances::expected(1000))
-    );
+    let balances = within(DEADLINE, "the lower-first threads to end", || {
+        experiment(Order::LowerFirst, 1000)
+    });
+    assert_eq!(balances, Ok(Balances::expected(1000)));
 }
 
 /// The chapter shows the Python original whole, as it is shipped.

@@ -7,18 +7,89 @@
 
 use std::fs::OpenOptions;
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
 use pretty_assertions::assert_eq;
 
+/// How long a test waits for anything that could block (a child process, a join, a watchdog)
+/// before it fails naming what it waited for: a liveness guard, not a timing threshold. Every
+/// run here ends in well under a second when the program is right; a minute means it hangs.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Runs `f` on a thread of its own and returns what it returns, or fails the test if it has not
+/// returned within `deadline`, saying that it was still waiting for `what`. A panic in `f` is
+/// raised again here, as it was. On the deadline the thread is left where it is (it cannot be
+/// stopped from outside): the test fails, and the test process ends with it.
+pub fn within<T: Send + 'static>(
+    deadline: Duration,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, result) = mpsc::channel();
+    let worker = thread::Builder::new()
+        .name(what.to_string())
+        .spawn(move || {
+            // Nobody listens after the deadline: the send may fail, and nothing is lost.
+            let _ = done.send(f());
+        })
+        .expect("a thread for the liveness guard");
+    match result.recv_timeout(deadline) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the thread ended without sending its result"),
+        },
+        Err(RecvTimeoutError::Timeout) => panic!(
+            "still waiting for {what} after {} s: it hangs (the liveness guard's deadline)",
+            deadline.as_secs()
+        ),
+    }
+}
+
+/// `command.output()`, under [`DEADLINE`]: a child still running then is killed, and the test
+/// fails saying that it was still waiting for `what`, with its command line. Unlike `output()`,
+/// it leaves the child's stdio as `command` sets it (pipe what you want to read).
+pub fn output_within(command: &mut Command, what: &str) -> Output {
+    let child = command
+        .spawn()
+        .unwrap_or_else(|error| panic!("{what} could not start: {error}"));
+    let pid = child.id();
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match result.recv_timeout(DEADLINE) {
+        Ok(output) => output.unwrap_or_else(|error| panic!("{what}: {error}")),
+        Err(RecvTimeoutError::Disconnected) => panic!("{what}: its waiter thread panicked"),
+        Err(RecvTimeoutError::Timeout) => {
+            // The waiter has not reaped it, so the pid is still this child's.
+            let killed = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status()
+                .is_ok_and(|status| status.success());
+            panic!(
+                "still waiting for {what} after {} s: it hangs (killed: {killed}): {command:?}",
+                DEADLINE.as_secs()
+            )
+        }
+    }
+}
+
 /// Runs the lesson's binary `bin` (`env!("CARGO_BIN_EXE_<name>")`) with `args` to its end, with
 /// `RUST_BACKTRACE=0`: a panic's report is then the same lines on every machine, as the chapters
-/// show it.
+/// show it. Under [`DEADLINE`] ([`output_within`]): a run that hangs fails the test.
 pub fn run(bin: &str, args: &[&str]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the binary runs")
+    output_within(
+        Command::new(bin)
+            .args(args)
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        &format!("{bin} {} to end", args.join(" ")),
+    )
 }
 
 /// What a run printed on stdout, as text.
@@ -153,11 +224,14 @@ pub fn closed_pipe() -> Stdio {
 /// stderr is exactly `expected` and its exit status 1.
 pub fn fails_the_same_way(bin: &str, args: &[&str], stdout: fn() -> Stdio, expected: &str) {
     for _ in 0..TRIES {
-        let output = Command::new(bin)
-            .args(args)
-            .stdout(stdout())
-            .output()
-            .unwrap();
+        let output = output_within(
+            Command::new(bin)
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(stdout())
+                .stderr(Stdio::piped()),
+            &format!("{bin} {} to end", args.join(" ")),
+        );
         assert_eq!(String::from_utf8(output.stderr).unwrap(), expected);
         assert_eq!(output.status.code(), Some(1));
     }

@@ -1,6 +1,7 @@
 //! How the lock-order models run loom: every search setting fixed here (and refused from the
-//! environment), the lesson's experiment run in each execution, each finished execution's steps
-//! kept, and loom's deadlock panic caught, to be said in the lesson's words.
+//! environment), the lesson's experiment run in each execution (its `start` and `join`, the
+//! watchdog's board checked at each write), each finished execution's steps kept, and loom's
+//! deadlock panic caught, to be said in the lesson's words.
 //!
 //! A module of `tests/proofs.rs` (a `mod.rs` in a folder, so that cargo does not take it for a
 //! test of its own).
@@ -8,11 +9,13 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, Once};
 
+use std::cell::RefCell;
+
 use figures::Exploration;
 use lock_order::sync::steps::{self, Step};
-use lock_order::{Balances, Order, experiment};
+use lock_order::{ACCOUNTS, Balances, Board, Order, THREADS, start};
 
-use crate::counterexample::schedule;
+use crate::counterexample::{locks_after, schedule};
 
 /// Loom's default cap on scheduling choices in one execution, set here explicitly: an execution
 /// that needs more fails the model, it is never cut short.
@@ -86,6 +89,53 @@ pub(crate) struct Deadlocked {
     pub(crate) steps: Vec<Step>,
 }
 
+// The first thing the board got wrong in this execution, in words. A std thread-local: loom's
+// threads all run on this OS thread, and the check that fills it makes no loom operation.
+std::thread_local! {
+    static BOARD_WRONG: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The watchdog's board, checked after each of its writes against what the locks did (the
+/// facade's log so far): it never shows a thread holding a lock it does not hold, nor waiting for
+/// a lock it holds itself (which the watchdog would take for a deadlock of one thread). Loom
+/// switches threads only at its own operations, never inside a write on the board nor between
+/// the write and this check, so every state checked is one another thread could read. The first
+/// thing wrong is kept for the model to report with its timeline.
+fn board_agrees_with_the_locks(board: &Board) {
+    // While loom unwinds the threads of a deadlock, the log has stopped.
+    if std::thread::panicking() {
+        return;
+    }
+    let shown = board.snapshot();
+    let Some(locks) = steps::so_far(locks_after) else {
+        return;
+    };
+    let mut wrong = None;
+    for (thread, mover) in THREADS.iter().enumerate() {
+        let (shown, held) = (&shown.threads[thread], &locks.threads[thread]);
+        for (account, name) in ACCOUNTS.iter().enumerate() {
+            if shown.holds[account] && !held.holds[account] {
+                wrong = Some(format!(
+                    "the board shows {} holding account {name}'s lock, which it does not hold",
+                    mover.name
+                ));
+            }
+        }
+        if let Some(account) = shown.waits.filter(|account| shown.holds[*account]) {
+            wrong = Some(format!(
+                "the board shows {} waiting for account {}'s lock, which it holds itself: the \
+                 watchdog would take that for a deadlock of one thread",
+                mover.name, ACCOUNTS[account]
+            ));
+        }
+    }
+    if let Some(wrong) = wrong {
+        BOARD_WRONG.with(|first| {
+            first.borrow_mut().get_or_insert(wrong);
+        });
+    }
+}
+
 /// What each execution that ended left: its balances and its steps.
 pub(crate) type Run = (Balances, Vec<Step>);
 
@@ -116,8 +166,18 @@ pub(crate) fn explore(
                 counter.execution();
                 let execution = counter.executions();
                 steps::record();
-                let result = experiment(order, transfers);
+                BOARD_WRONG.with(|wrong| wrong.take());
+                // `experiment`, with the board checked at each write: `start`, then `join`.
+                let board = Board::observed(board_agrees_with_the_locks);
+                let result = start(order, transfers, Arc::new(board)).join();
                 let steps = steps::take();
+                if let Some(wrong) = BOARD_WRONG.with(|wrong| wrong.take()) {
+                    panic!(
+                        "{}\n\n{}",
+                        figures::wrap(&wrong, 80).join("\n"),
+                        schedule(execution, &search_name, &steps, result.as_ref().ok())
+                    );
+                }
                 let balances = result.unwrap_or_else(|failures| {
                     panic!(
                         "a thread failed: {failures:?}\n\n{}",
