@@ -49,7 +49,9 @@ pub fn stopped(stop: crate::check::model::Stop) -> String {
         Stop::Failed(what) => what,
         Stop::Deadlock(execution) => format!(
             "In execution {execution} loom explored, every thread was waiting for another: a \
-             deadlock."
+             deadlock. Or a thread waited for itself: Rust's Mutex is not reentrant (unlike \
+             Python's RLock), so locking it again, or calling a function that locks it, while \
+             a guard of it lives waits forever."
         ),
         Stop::Spins(execution) => format!(
             "In execution {execution} loom explored, a thread took more than {} steps \
