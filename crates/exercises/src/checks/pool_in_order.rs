@@ -95,8 +95,9 @@ pub fn plain(api: Api) -> Outcome {
     Ok(())
 }
 
-/// Two workers, two jobs, in every interleaving loom explores: the results in input order; `worker-2` runs job 0 while `worker-1` runs job 1
-/// in some execution (the order a plain run rarely gets).
+/// Two workers, two jobs, in every interleaving loom explores: the results in input order;
+/// `worker-2` runs job 0 while `worker-1` runs job 1 in some execution (the order a plain run
+/// rarely gets).
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
     use std::sync::Arc;

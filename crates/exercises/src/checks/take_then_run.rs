@@ -106,7 +106,8 @@ pub fn plain(api: Api) -> Outcome {
     Ok(())
 }
 
-/// Two workers, two jobs, in every interleaving loom explores: every job run once; and in some execution, the two jobs run at once.
+/// Two workers, two jobs, in every interleaving loom explores: every job run once; and in some
+/// execution, the two jobs run at once.
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
     use loom::sync::atomic::{AtomicUsize, Ordering};
