@@ -5,10 +5,13 @@ use std::sync::Mutex;
 
 use crate::check::{self, Outcome};
 
+/// The job a pool runs on each item.
+pub type Job = fn(u64) -> u64;
+
 /// The functions the exercise asks for.
 pub struct Api {
     /// `map_in_order(workers, f, items)`.
-    pub map_in_order: fn(usize, fn(u64) -> u64, Vec<u64>) -> Vec<u64>,
+    pub map_in_order: fn(usize, Job, Vec<u64>) -> Vec<u64>,
 }
 
 /// An [`Api`] from a version of the exercise's file.

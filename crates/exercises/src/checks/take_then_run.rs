@@ -11,10 +11,19 @@ use worker_pool::Job;
 use worker_pool::sync::mpsc::{self, Receiver};
 use worker_pool::sync::{Mutex, thread};
 
+/// What a worker is given: the jobs' receiver, behind the lock the workers share.
+pub type Jobs = Mutex<Receiver<Job>>;
+
+/// What runs a job: `run(job)`, its result.
+pub type Run = dyn Fn(Job) -> u64;
+
+/// What a worker hands back: each `(job, result)` it ran, in the order it ran them.
+pub type Ran = Vec<(Job, u64)>;
+
 /// The functions the exercise asks for.
 pub struct Api {
     /// `worker(jobs, run)`.
-    pub worker: fn(&Mutex<Receiver<Job>>, &dyn Fn(Job) -> u64) -> Vec<(Job, u64)>,
+    pub worker: fn(&Jobs, &Run) -> Ran,
 }
 
 /// An [`Api`] from a version of the exercise's file.
@@ -28,7 +37,7 @@ macro_rules! api {
 pub(crate) use api;
 
 /// What the workers handed back, by worker.
-type HandedBack = Vec<Vec<(Job, u64)>>;
+type HandedBack = Vec<Ran>;
 
 /// A pool around your `worker`: the jobs `0..jobs` sent, the `Sender` dropped, `workers`
 /// threads named `worker-1`, ... each running `worker` with `run`, joined in order.
