@@ -10,7 +10,8 @@
 //!
 //! Your code takes its threads, locks, atomics, channels and thread-locals from the lesson's
 //! facade (`thread_basics::sync`, `lock_balance::sync`, `thread_local::sync`,
-//! `channel_ledger::sync`, `lock_order::sync`): std's in the plain checks, loom's in the models.
+//! `channel_ledger::sync`, `lock_order::sync`, `worker_pool::sync`): std's in the plain checks,
+//! loom's in the models.
 //! So loom checks your own code, not a copy of it.
 //!
 //! ## Why not rustlings
@@ -79,7 +80,9 @@ yours!(
     ledger_thread,
     ordered_transfer,
     consistent_total,
-    no_overdraft
+    no_overdraft,
+    pool_in_order,
+    take_then_run
 );
 
 /// The kept starters, as a fresh clone has them in `src/` (`--verify-all` checks each says "not

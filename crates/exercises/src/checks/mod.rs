@@ -13,8 +13,10 @@ pub mod ledger_thread;
 pub mod named_workers;
 pub mod no_overdraft;
 pub mod ordered_transfer;
+pub mod pool_in_order;
 pub mod shared_balance;
 pub mod student_slot;
+pub mod take_then_run;
 pub mod visit_counter;
 pub mod whole_lines;
 
@@ -49,7 +51,9 @@ pub fn stopped(stop: crate::check::model::Stop) -> String {
         Stop::Failed(what) => what,
         Stop::Deadlock(execution) => format!(
             "In execution {execution} loom explored, every thread was waiting for another: a \
-             deadlock."
+             deadlock. Or a thread waited for itself: Rust's Mutex is not reentrant (unlike \
+             Python's RLock), so locking it again, or calling a function that locks it, while \
+             a guard of it lives waits forever."
         ),
         Stop::Spins(execution) => format!(
             "In execution {execution} loom explored, a thread took more than {} steps \
@@ -353,4 +357,81 @@ pub fn first_locker(steps: &[lock_order::sync::steps::Step]) -> Option<&str> {
         .iter()
         .find(|step| step.access == lock_order::sync::steps::Access::Locks)
         .map(|step| step.thread.as_str())
+}
+
+/// Under loom: one timeline of a worker pool's steps, from worker-pool's facade channel's log
+/// (the jobs sent, taken, waited for) and the checks' own notes (a job starting, ending), in
+/// the order loom ran them. The channel's log is cut at each note and kept here: a std
+/// thread-local, invisible to loom, one per execution (loom runs a model's threads on one OS
+/// thread).
+#[cfg(loom)]
+pub mod pool_trace {
+    use std::cell::RefCell;
+
+    use worker_pool::sync::mpsc::log::{self, Event};
+
+    use crate::check;
+
+    std::thread_local! {
+        static EVENTS: RefCell<Vec<check::Event>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Starts a fresh timeline, and the channel's log (at the start of each execution).
+    pub fn record() {
+        EVENTS.with(|events| events.borrow_mut().clear());
+        log::record();
+    }
+
+    /// Moves what the channel logged since the last cut into the timeline, in a job's words.
+    fn cut() {
+        let entries = log::take();
+        log::record();
+        EVENTS.with(|events| {
+            let mut events = events.borrow_mut();
+            for entry in entries {
+                let text = match entry.event {
+                    Event::Made { sender: 1 } => continue,
+                    Event::Made { sender } => format!("makes Sender {sender}"),
+                    Event::Sent { amount, .. } => format!("sends job {amount}"),
+                    Event::Refused { amount, .. } => format!("cannot send job {amount}"),
+                    Event::WaitsForRoom { .. } => "waits for room".to_string(),
+                    Event::Dropped { sender: 1 } => "drops the Sender".to_string(),
+                    Event::Dropped { sender } => format!("drops Sender {sender}"),
+                    Event::Received { amount } => format!("takes job {amount}"),
+                    Event::WaitsForMessage => "waits for a job".to_string(),
+                    Event::FoundEmpty => "finds no job yet".to_string(),
+                    Event::Disconnected => "no job left: ends".to_string(),
+                    Event::ReceiverDropped => "drops the Receiver".to_string(),
+                };
+                events.push(check::Event {
+                    thread: entry.thread,
+                    text,
+                    beside: String::new(),
+                });
+            }
+        });
+    }
+
+    /// Notes a step of the calling thread, after the channel's steps so far.
+    pub fn note(text: impl Into<String>) {
+        if std::thread::panicking() {
+            return;
+        }
+        cut();
+        let thread = check::current_thread();
+        EVENTS.with(|events| {
+            events.borrow_mut().push(check::Event {
+                thread,
+                text: text.into(),
+                beside: String::new(),
+            })
+        });
+    }
+
+    /// Stops recording and returns the timeline since [`record`].
+    pub fn take() -> Vec<check::Event> {
+        cut();
+        let _ = log::take();
+        EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
+    }
 }
