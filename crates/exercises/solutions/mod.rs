@@ -3,6 +3,7 @@
 pub mod bounded_ledger;
 pub mod consistent_total;
 pub mod deposit_withdraw;
+pub mod event;
 pub mod greet_students;
 pub mod ledger_thread;
 pub mod named_workers;
@@ -14,3 +15,4 @@ pub mod student_slot;
 pub mod take_then_run;
 pub mod visit_counter;
 pub mod whole_lines;
+pub mod withdraw_when_covered;

@@ -8,6 +8,7 @@
 pub mod bounded_ledger;
 pub mod consistent_total;
 pub mod deposit_withdraw;
+pub mod event;
 pub mod greet_students;
 pub mod ledger_thread;
 pub mod named_workers;
@@ -19,6 +20,7 @@ pub mod student_slot;
 pub mod take_then_run;
 pub mod visit_counter;
 pub mod whole_lines;
+pub mod withdraw_when_covered;
 
 /// Said when a model's search reached too little: loom sees only the facade's threads, locks,
 /// atomics and channels.
@@ -434,4 +436,85 @@ pub mod pool_trace {
         let _ = log::take();
         EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
     }
+}
+
+/// Under loom: wait-for-funds' facade's log of a lock and its condvar, as a timeline's events,
+/// the value behind the lock after each step beside it, written by `show` (a balance, or whether
+/// a flag is set). `opening` is the value before the first step.
+#[cfg(loom)]
+pub fn condvar_events(
+    steps: &[wait_for_funds::sync::steps::Step],
+    opening: i64,
+    show: fn(i64) -> String,
+) -> Vec<crate::check::Event> {
+    use wait_for_funds::sync::steps::{Access, UNNAMED};
+    let mut value = opening;
+    steps
+        .iter()
+        .map(|step| {
+            let text = match step.access {
+                Access::Locks => format!("locks, finds {}", show(step.value)),
+                Access::Unlocks => format!("unlocks, leaves {}", show(step.value)),
+                Access::Waits => "waits".to_string(),
+                Access::Wakes => format!("woken, finds {}", show(step.value)),
+                Access::WakesSpuriously => {
+                    format!("wakes unnotified, finds {}", show(step.value))
+                }
+                Access::NotifiesOne => format!("notify_one ({} waiting)", step.value),
+                Access::NotifiesAll => format!("notify_all ({} waiting)", step.value),
+            };
+            if !matches!(step.access, Access::NotifiesOne | Access::NotifiesAll) {
+                value = step.value;
+            }
+            crate::check::Event {
+                thread: match step.thread.as_str() {
+                    UNNAMED => "main".to_string(),
+                    name => name.to_string(),
+                },
+                text,
+                beside: show(value),
+            }
+        })
+        .collect()
+}
+
+/// Under loom: the threads whose last step in wait-for-funds' facade's log is a wait (inside
+/// `wait`, not woken), in the order they began to wait.
+#[cfg(loom)]
+pub fn still_waiting(steps: &[wait_for_funds::sync::steps::Step]) -> Vec<String> {
+    use wait_for_funds::sync::steps::Access;
+    let mut waiting: Vec<String> = Vec::new();
+    for step in steps {
+        match step.access {
+            Access::Waits => waiting.push(step.thread.clone()),
+            Access::Wakes | Access::WakesSpuriously => {
+                waiting.retain(|thread| *thread != step.thread)
+            }
+            _ => {}
+        }
+    }
+    waiting
+}
+
+/// Under loom: did two threads wait on the condvar at the same moment, in this log?
+#[cfg(loom)]
+pub fn waited_together(steps: &[wait_for_funds::sync::steps::Step]) -> bool {
+    (1..=steps.len()).any(|end| still_waiting(&steps[..end]).len() >= 2)
+}
+
+/// Under loom: did a thread wake (`how`: notified, or spuriously), find what it waits for not
+/// there yet, and wait again (its next step in wait-for-funds' facade's log a wait)?
+#[cfg(loom)]
+pub fn waited_again(
+    steps: &[wait_for_funds::sync::steps::Step],
+    how: wait_for_funds::sync::steps::Access,
+) -> bool {
+    use wait_for_funds::sync::steps::Access;
+    steps.iter().enumerate().any(|(at, step)| {
+        step.access == how
+            && steps[at + 1..]
+                .iter()
+                .find(|next| next.thread == step.thread)
+                .is_some_and(|next| next.access == Access::Waits)
+    })
 }
