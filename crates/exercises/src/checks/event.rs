@@ -159,10 +159,16 @@ pub fn model<E: Send + Sync + 'static>(api: Api<E>) -> Outcome {
                     "{what} {}\n\n{}",
                     runs(waiters, spurious),
                     check::timeline(&check::schedule(
-                        &format!("counterexample: execution {execution}"),
+                        &format!(
+                            "counterexample: execution {execution}{}",
+                            match spurious {
+                                true => " (a spurious wakeup injected)",
+                                false => "",
+                            }
+                        ),
                         lanes,
                         "flag",
-                        &super::condvar_events(&log, 0, flag),
+                        &super::condvar_events(&log, flag),
                         &[],
                         &format!("what each waiter's is_set() said: {saw:?}"),
                     ))
@@ -181,7 +187,13 @@ pub fn model<E: Send + Sync + 'static>(api: Api<E>) -> Outcome {
         match explored {
             Ok(explored) => executions += explored,
             Err(check::model::Stop::Deadlock(execution)) => {
-                return Err(deadlock(execution, &steps::take(), lanes, waiters, spurious));
+                return Err(deadlock(
+                    execution,
+                    &steps::take(),
+                    lanes,
+                    waiters,
+                    spurious,
+                ));
             }
             Err(other) => return Err(super::stopped(other)),
         }
@@ -275,7 +287,7 @@ fn deadlock(
             &format!("counterexample: execution {execution}"),
             lanes,
             "flag",
-            &super::condvar_events(log, 0, flag),
+            &super::condvar_events(log, flag),
             &[],
             "(every thread still alive waits: the execution stops here)",
         ))

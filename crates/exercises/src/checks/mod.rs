@@ -440,15 +440,13 @@ pub mod pool_trace {
 
 /// Under loom: wait-for-funds' facade's log of a lock and its condvar, as a timeline's events,
 /// the value behind the lock after each step beside it, written by `show` (a balance, or whether
-/// a flag is set). `opening` is the value before the first step.
+/// a flag is set).
 #[cfg(loom)]
 pub fn condvar_events(
     steps: &[wait_for_funds::sync::steps::Step],
-    opening: i64,
     show: fn(i64) -> String,
 ) -> Vec<crate::check::Event> {
     use wait_for_funds::sync::steps::{Access, UNNAMED};
-    let mut value = opening;
     steps
         .iter()
         .map(|step| {
@@ -463,16 +461,20 @@ pub fn condvar_events(
                 Access::NotifiesOne => format!("notify_one ({} waiting)", step.value),
                 Access::NotifiesAll => format!("notify_all ({} waiting)", step.value),
             };
-            if !matches!(step.access, Access::NotifiesOne | Access::NotifiesAll) {
-                value = step.value;
-            }
+            // A notify's value is how many wait, and the value behind the lock may have
+            // changed since the lock was taken (the facade logs locks and releases, not the
+            // writes between them): nothing beside it.
+            let beside = match step.access {
+                Access::NotifiesOne | Access::NotifiesAll => String::new(),
+                _ => show(step.value),
+            };
             crate::check::Event {
                 thread: match step.thread.as_str() {
                     UNNAMED => "main".to_string(),
                     name => name.to_string(),
                 },
                 text,
-                beside: show(value),
+                beside,
             }
         })
         .collect()

@@ -206,7 +206,7 @@ pub fn model<A: Send + Sync + 'static>(api: Api<A>) -> Outcome {
             }
             let balance = scenario(&api, amounts, 1);
             let log = steps::take();
-            let events = super::condvar_events(&log, 0, |value| value.to_string());
+            let events = super::condvar_events(&log, |value| value.to_string());
             let draw = |marks: &[check::Mark], end: &str| {
                 check::timeline(&check::schedule(
                     &format!(
@@ -278,8 +278,10 @@ pub fn model<A: Send + Sync + 'static>(api: Api<A>) -> Outcome {
 #[cfg(loom)]
 fn runs(spurious: bool) -> &'static str {
     match spurious {
-        true => "(Thread-1 runs withdraw(5); the main thread runs deposit(5), then joins it; \
-                 the account opens at 0; each thread's first wait wakes spuriously.)",
+        true => {
+            "(Thread-1 runs withdraw(5); the main thread runs deposit(5), then joins it; \
+                 the account opens at 0; each thread's first wait wakes spuriously.)"
+        }
         false => THREADS_RUN,
     }
 }
@@ -333,7 +335,7 @@ fn deadlock(execution: u64, log: &[wait_for_funds::sync::steps::Step], spurious:
                 false => 3,
             }],
             "balance",
-            &super::condvar_events(log, 0, |value| value.to_string()),
+            &super::condvar_events(log, |value| value.to_string()),
             &[],
             "(every thread still alive waits: the execution stops here)",
         ))
