@@ -440,7 +440,7 @@ fn show_progress(exercises: &[Exercise], progress: &Progress, next: Option<&Exer
         } else {
             "to do"
         };
-        println!("  {mark:<6} {:<18} {}", exercise.name, exercise.title);
+        println!("  {mark:<6} {:<22} {}", exercise.name, exercise.title);
     }
     println!();
 }
@@ -710,7 +710,7 @@ fn verify_all(ws: &Workspace, exercises: &[Exercise]) -> Result {
         }
     }
     println!(
-        "    {:<18}{:<10}{:<10}{:<22}time\n",
+        "    {:<22}{:<10}{:<10}{:<22}time\n",
         "exercise", "solution", "starter", "wrong: plain / model"
     );
     for exercise in exercises {
@@ -757,7 +757,7 @@ fn verify_all(ws: &Workspace, exercises: &[Exercise]) -> Result {
             ));
         }
         println!(
-            "ok  {name:<18}{:<10}{:<10}{:<22}{:.0} s",
+            "ok  {name:<22}{:<10}{:<10}{:<22}{:.0} s",
             "passes",
             "not done",
             match run {
