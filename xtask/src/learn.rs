@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::workspace::{Result, Workspace};
@@ -278,6 +278,17 @@ impl Checker {
 
     /// Builds the checker in one build; `Err` holds cargo's messages when it fails.
     fn build(&self, ws: &Workspace, loom: bool) -> std::result::Result<(), String> {
+        // The first build of each kind compiles the lessons (and loom) too: minutes, during
+        // which cargo, kept quiet, says nothing. Say why, so it never looks hung.
+        if !self.binary(ws, loom).is_file() {
+            println!(
+                "Building the exercises for {} (the first time takes a few minutes)...",
+                match loom {
+                    false => "the plain checks",
+                    true => "the loom models",
+                }
+            );
+        }
         let args = self.build_args();
         let mut command = match loom {
             false => ws.command(&args),
@@ -350,11 +361,17 @@ fn color() -> &'static str {
     }
 }
 
-/// `cargo xtask learn`.
-pub fn learn(ws: &Workspace, args: Args) -> Result {
+/// `cargo xtask learn`: exits 1 when the exercise it checked does not pass (not done, does not
+/// compile, or fails a check), so that a script or an editor can tell; 0 otherwise. `--watch`
+/// keeps going whatever a check says.
+pub fn learn(ws: &Workspace, args: Args) -> Result<ExitCode> {
+    let passed = |done: bool| match done {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::FAILURE,
+    };
     let exercises = catalogue(ws)?;
     if args.verify_all {
-        return verify_all(ws, &exercises);
+        return verify_all(ws, &exercises).map(|()| ExitCode::SUCCESS);
     }
     let mut progress = Progress::load(ws);
     let chosen = match &args.name {
@@ -368,21 +385,20 @@ pub fn learn(ws: &Workspace, args: Args) -> Result {
     }
     let Some(exercise) = chosen else {
         println!("\nEvery exercise is done. `cargo xtask learn <name>` checks one again.");
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     };
-    if args.hint {
-        return hint(ws, exercise, &mut progress);
-    }
-    if args.solution {
-        return show_solution(ws, exercise);
-    }
-    if args.reset {
-        return reset(ws, exercise, &mut progress);
-    }
-    if args.watch {
-        return watch(ws, &exercises, exercise, &mut progress);
-    }
-    check_and_say(ws, exercise, &mut progress).map(|_| ())
+    let done = if args.hint {
+        hint(ws, exercise, &mut progress)
+    } else if args.solution {
+        show_solution(ws, exercise)
+    } else if args.reset {
+        reset(ws, exercise, &mut progress)
+    } else if args.watch {
+        watch(ws, &exercises, exercise, &mut progress)
+    } else {
+        return check_and_say(ws, exercise, &mut progress).map(passed);
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 /// A usage error for a name not in the catalogue, listing the names.
@@ -424,7 +440,7 @@ fn show_progress(exercises: &[Exercise], progress: &Progress, next: Option<&Exer
         } else {
             "to do"
         };
-        println!("  {mark:<6} {:<18} {}", exercise.name, exercise.title);
+        println!("  {mark:<6} {:<22} {}", exercise.name, exercise.title);
     }
     println!();
 }
@@ -694,7 +710,7 @@ fn verify_all(ws: &Workspace, exercises: &[Exercise]) -> Result {
         }
     }
     println!(
-        "    {:<18}{:<10}{:<10}{:<22}time\n",
+        "    {:<22}{:<10}{:<10}{:<22}time\n",
         "exercise", "solution", "starter", "wrong: plain / model"
     );
     for exercise in exercises {
@@ -741,7 +757,7 @@ fn verify_all(ws: &Workspace, exercises: &[Exercise]) -> Result {
             ));
         }
         println!(
-            "ok  {name:<18}{:<10}{:<10}{:<22}{:.0} s",
+            "ok  {name:<22}{:<10}{:<10}{:<22}{:.0} s",
             "passes",
             "not done",
             match run {

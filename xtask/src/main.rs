@@ -217,7 +217,11 @@ fn main() -> ExitCode {
             python, write_docs, ..
         } => bench::bench(&ws, python, write_docs),
         Command::Book { test } => book::book(&ws, test),
-        Command::Learn(args) => learn::learn(&ws, args),
+        // Its own exit code: 1 when the exercise checked does not pass.
+        Command::Learn(args) => match learn::learn(&ws, args) {
+            Ok(code) => return code,
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -28,6 +28,10 @@
 //! thread must own what it uses), runs `say_ticks` on each, joins both, and returns the text.
 //! Use `thread_basics::sync` for `thread`, `Arc` and `Mutex`.
 //!
+//! `Transcript` (`crate::Transcript`) stands for the `io.StringIO`: `Transcript::new()` makes an
+//! empty one, `write(&mut self, piece: &str)` appends a piece (`out.write`), and `text(&self)`
+//! returns everything written (`out.getvalue()`).
+//!
 //! Check it: `cargo xtask learn whole-lines`.
 
 use thread_basics::sync::{Arc, Mutex, thread};

@@ -89,6 +89,10 @@ pub const EXERCISES: &[Exercise] = &[
     exercise!("ordered-transfer", ordered_transfer),
     exercise!("consistent-total", consistent_total),
     exercise!("no-overdraft", no_overdraft),
+    exercise!("withdraw-when-covered", withdraw_when_covered),
+    exercise!("event", event),
+    exercise!("pool-in-order", pool_in_order),
+    exercise!("take-then-run", take_then_run),
 ];
 
 /// The exercise called `name`.

@@ -10,7 +10,8 @@
 //!
 //! Your code takes its threads, locks, atomics, channels and thread-locals from the lesson's
 //! facade (`thread_basics::sync`, `lock_balance::sync`, `thread_local::sync`,
-//! `channel_ledger::sync`, `lock_order::sync`): std's in the plain checks, loom's in the models.
+//! `channel_ledger::sync`, `lock_order::sync`, `wait_for_funds::sync`, `worker_pool::sync`):
+//! std's in the plain checks, loom's in the models.
 //! So loom checks your own code, not a copy of it.
 //!
 //! ## Why not rustlings
@@ -57,12 +58,12 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 
 pub use checks::whole_lines::Transcript;
 
-// Your files: one module per exercise, `src/<exercise>.rs`. A starter's parameters and imports
-// are unused until you write its body, hence the `allow`.
+// Your files: one module per exercise, `src/<exercise>.rs`. A starter's parameters, imports and
+// fields are unused until you write its bodies, hence the `allow`.
 macro_rules! yours {
     ($($module:ident),* $(,)?) => {
         $(
-            #[allow(unused_variables, unused_imports)]
+            #[allow(unused_variables, unused_imports, dead_code)]
             pub mod $module;
         )*
     };
@@ -79,13 +80,17 @@ yours!(
     ledger_thread,
     ordered_transfer,
     consistent_total,
-    no_overdraft
+    no_overdraft,
+    withdraw_when_covered,
+    event,
+    pool_in_order,
+    take_then_run
 );
 
 /// The kept starters, as a fresh clone has them in `src/` (`--verify-all` checks each says "not
 /// done yet").
 #[cfg(feature = "verify")]
-#[allow(unused_variables, unused_imports)]
+#[allow(unused_variables, unused_imports, dead_code)]
 #[path = "../starters/mod.rs"]
 pub mod starters;
 

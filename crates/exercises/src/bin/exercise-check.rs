@@ -74,8 +74,12 @@ fn main() -> ExitCode {
                 "{}",
                 exercises::check::wrap(&format!(
                     "The {what} did not finish within {} s: a thread is still waiting for \
-                     something that never comes (a deadlock, a join of a thread that never \
-                     ends, or a loop over a channel whose senders are never all dropped).{}",
+                     something that never comes. The likely causes: a deadlock; a lock taken \
+                     again on a thread that already holds it (Rust's Mutex is not reentrant, \
+                     unlike Python's RLock: locking it again, or calling a function that \
+                     locks it, while a guard of it lives waits forever); a join of a thread \
+                     that never ends; or a loop over a channel whose senders are never all \
+                     dropped.{}",
                     deadline.as_secs(),
                     STALLED_UNDER_LOOM
                 ))

@@ -46,17 +46,95 @@ fn scenario(api: &Api) -> (bool, bool, i64) {
     let t1 = spawn(
         "Thread-1",
         Box::new(move |account| {
+            calls::begin("calls withdraw(60)");
             let took = withdraw(account, 60);
+            calls::begin(format!("gets {took}"));
+            calls::begin("calls deposit(10)");
             deposit(account, 10);
             took
         }),
     );
-    let t2 = spawn("Thread-2", Box::new(move |account| withdraw(account, 60)));
+    let t2 = spawn(
+        "Thread-2",
+        Box::new(move |account| {
+            calls::begin("calls withdraw(60)");
+            let took = withdraw(account, 60);
+            calls::begin(format!("gets {took}"));
+            took
+        }),
+    );
     let first = t1.join().expect("Thread-1 panicked");
     let second = t2.join().expect("Thread-2 panicked");
     let balance = *account.lock().unwrap();
     (first, second, balance)
 }
+
+/// Under loom, which call each step of the balance belongs to: the lock's log
+/// (`lock_balance::sync::steps`) is cut at each call and its return, and the cut is noted, so the
+/// timeline can show "calls withdraw(60)" in the thread's column before that call's steps. A std
+/// thread-local, invisible to loom: loom runs a model's threads on one OS thread, so it is one
+/// record per execution. Nothing in the plain build.
+mod calls {
+    #[cfg(loom)]
+    use lock_balance::sync::steps::{self, Step};
+    #[cfg(loom)]
+    use std::cell::RefCell;
+
+    /// The steps logged so far, and each call's note: its thread, its words, and how many steps
+    /// came before it.
+    #[cfg(loom)]
+    #[derive(Default)]
+    pub struct Record {
+        pub steps: Vec<Step>,
+        pub notes: Vec<(String, String, usize)>,
+    }
+
+    #[cfg(loom)]
+    std::thread_local! {
+        static RECORD: RefCell<Record> = RefCell::default();
+    }
+
+    /// Starts a fresh record and log (at the start of each execution).
+    #[cfg(loom)]
+    pub fn record() {
+        RECORD.with(|record| *record.borrow_mut() = Record::default());
+        steps::record();
+    }
+
+    /// Notes that the calling thread is about to make a call (or has got its result).
+    pub fn begin(what: impl Into<String>) {
+        #[cfg(loom)]
+        {
+            let so_far = steps::take();
+            steps::record();
+            RECORD.with(|record| {
+                let mut record = record.borrow_mut();
+                record.steps.extend(so_far);
+                let at = record.steps.len();
+                record
+                    .notes
+                    .push((crate::check::current_thread(), what.into(), at));
+            });
+        }
+        #[cfg(not(loom))]
+        let _ = what;
+    }
+
+    /// Every step logged since [`record`], and the calls' notes.
+    #[cfg(loom)]
+    pub fn take() -> Record {
+        let rest = steps::take();
+        RECORD.with(|record| {
+            let mut record = std::mem::take(&mut *record.borrow_mut());
+            record.steps.extend(rest);
+            record
+        })
+    }
+}
+
+/// What each thread runs, as the failure messages say it.
+const THREADS_RUN: &str = "(Thread-1 runs withdraw(account, 60) then deposit(account, 10); \
+    Thread-2 runs withdraw(account, 60); the balance starts at 100.)";
 
 /// What is wrong with the outcome, if anything.
 fn judge((first, second, balance): (bool, bool, i64)) -> Outcome {
@@ -77,7 +155,7 @@ fn judge((first, second, balance): (bool, bool, i64)) -> Outcome {
         ),
         _ => return Ok(()),
     };
-    Err(what)
+    Err(format!("{what} {THREADS_RUN}"))
 }
 
 /// One thread first, then the scenario on real threads, 20 times.
@@ -109,7 +187,6 @@ pub fn plain(api: Api) -> Outcome {
 /// of the lock, and both withdrawals succeed in some execution (the search covered both).
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
-    use lock_balance::sync::steps;
     use std::sync::atomic::{AtomicBool, Ordering};
     // Std's, kept across executions: did each thread's withdrawal win in some execution?
     let first_won = std::sync::Arc::new(AtomicBool::new(false));
@@ -121,17 +198,17 @@ pub fn model(api: Api) -> Outcome {
     let fallback = super::Fallback::default();
     let kept = fallback.clone();
     let explored = check::model::explore(None, move |execution| {
-        steps::record();
+        calls::record();
         let outcome = scenario(&api);
-        let steps = steps::take();
-        let events = super::balance_events(&steps, OPENING);
+        let calls::Record { steps, notes } = calls::take();
+        let events = with_calls(super::balance_events(&steps, OPENING), &notes);
         let negative = events
             .iter()
             .position(|event| event.beside.parse::<i64>().is_ok_and(|balance| balance < 0));
         let verdict = match negative {
-            Some(_) if judge(outcome).is_ok() => {
-                Err("The balance went below zero on the way, though it ended right.".to_string())
-            }
+            Some(_) if judge(outcome).is_ok() => Err(format!(
+                "The balance went below zero on the way, though it ended right. {THREADS_RUN}"
+            )),
             _ => judge(outcome),
         };
         if let Err(what) = verdict {
@@ -181,4 +258,32 @@ pub fn model(api: Api) -> Outcome {
         }
         Err(stop) => Err(super::stopped(stop)),
     }
+}
+
+/// Under loom: the balance's events with each call's note put before the steps it made, in its
+/// thread's column, the balance so far beside it.
+#[cfg(loom)]
+fn with_calls(events: Vec<check::Event>, notes: &[(String, String, usize)]) -> Vec<check::Event> {
+    let mut merged = Vec::with_capacity(events.len() + notes.len());
+    let mut notes = notes.iter().peekable();
+    let mut balance = OPENING.to_string();
+    for (at, event) in events.into_iter().enumerate() {
+        while let Some((thread, text, _)) = notes.next_if(|(_, _, before)| *before <= at) {
+            merged.push(check::Event {
+                thread: thread.clone(),
+                text: text.clone(),
+                beside: balance.clone(),
+            });
+        }
+        balance = event.beside.clone();
+        merged.push(event);
+    }
+    for (thread, text, _) in notes {
+        merged.push(check::Event {
+            thread: thread.clone(),
+            text: text.clone(),
+            beside: balance.clone(),
+        });
+    }
+    merged
 }

@@ -8,15 +8,19 @@
 pub mod bounded_ledger;
 pub mod consistent_total;
 pub mod deposit_withdraw;
+pub mod event;
 pub mod greet_students;
 pub mod ledger_thread;
 pub mod named_workers;
 pub mod no_overdraft;
 pub mod ordered_transfer;
+pub mod pool_in_order;
 pub mod shared_balance;
 pub mod student_slot;
+pub mod take_then_run;
 pub mod visit_counter;
 pub mod whole_lines;
+pub mod withdraw_when_covered;
 
 /// Said when a model's search reached too little: loom sees only the facade's threads, locks,
 /// atomics and channels.
@@ -49,7 +53,9 @@ pub fn stopped(stop: crate::check::model::Stop) -> String {
         Stop::Failed(what) => what,
         Stop::Deadlock(execution) => format!(
             "In execution {execution} loom explored, every thread was waiting for another: a \
-             deadlock."
+             deadlock. Or a thread waited for itself: Rust's Mutex is not reentrant (unlike \
+             Python's RLock), so locking it again, or calling a function that locks it, while \
+             a guard of it lives waits forever."
         ),
         Stop::Spins(execution) => format!(
             "In execution {execution} loom explored, a thread took more than {} steps \
@@ -353,4 +359,164 @@ pub fn first_locker(steps: &[lock_order::sync::steps::Step]) -> Option<&str> {
         .iter()
         .find(|step| step.access == lock_order::sync::steps::Access::Locks)
         .map(|step| step.thread.as_str())
+}
+
+/// Under loom: one timeline of a worker pool's steps, from worker-pool's facade channel's log
+/// (the jobs sent, taken, waited for) and the checks' own notes (a job starting, ending), in
+/// the order loom ran them. The channel's log is cut at each note and kept here: a std
+/// thread-local, invisible to loom, one per execution (loom runs a model's threads on one OS
+/// thread).
+#[cfg(loom)]
+pub mod pool_trace {
+    use std::cell::RefCell;
+
+    use worker_pool::sync::mpsc::log::{self, Event};
+
+    use crate::check;
+
+    std::thread_local! {
+        static EVENTS: RefCell<Vec<check::Event>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Starts a fresh timeline, and the channel's log (at the start of each execution).
+    pub fn record() {
+        EVENTS.with(|events| events.borrow_mut().clear());
+        log::record();
+    }
+
+    /// Moves what the channel logged since the last cut into the timeline, in a job's words.
+    fn cut() {
+        let entries = log::take();
+        log::record();
+        EVENTS.with(|events| {
+            let mut events = events.borrow_mut();
+            for entry in entries {
+                let text = match entry.event {
+                    Event::Made { sender: 1 } => continue,
+                    Event::Made { sender } => format!("makes Sender {sender}"),
+                    Event::Sent { amount, .. } => format!("sends job {amount}"),
+                    Event::Refused { amount, .. } => format!("cannot send job {amount}"),
+                    Event::WaitsForRoom { .. } => "waits for room".to_string(),
+                    Event::Dropped { sender: 1 } => "drops the Sender".to_string(),
+                    Event::Dropped { sender } => format!("drops Sender {sender}"),
+                    Event::Received { amount } => format!("takes job {amount}"),
+                    Event::WaitsForMessage => "waits for a job".to_string(),
+                    Event::FoundEmpty => "finds no job yet".to_string(),
+                    Event::Disconnected => "no job left: ends".to_string(),
+                    Event::ReceiverDropped => "drops the Receiver".to_string(),
+                };
+                events.push(check::Event {
+                    thread: entry.thread,
+                    text,
+                    beside: String::new(),
+                });
+            }
+        });
+    }
+
+    /// Notes a step of the calling thread, after the channel's steps so far.
+    pub fn note(text: impl Into<String>) {
+        if std::thread::panicking() {
+            return;
+        }
+        cut();
+        let thread = check::current_thread();
+        EVENTS.with(|events| {
+            events.borrow_mut().push(check::Event {
+                thread,
+                text: text.into(),
+                beside: String::new(),
+            })
+        });
+    }
+
+    /// Stops recording and returns the timeline since [`record`].
+    pub fn take() -> Vec<check::Event> {
+        cut();
+        let _ = log::take();
+        EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
+    }
+}
+
+/// Under loom: wait-for-funds' facade's log of a lock and its condvar, as a timeline's events,
+/// the value behind the lock after each step beside it, written by `show` (a balance, or whether
+/// a flag is set).
+#[cfg(loom)]
+pub fn condvar_events(
+    steps: &[wait_for_funds::sync::steps::Step],
+    show: fn(i64) -> String,
+) -> Vec<crate::check::Event> {
+    use wait_for_funds::sync::steps::{Access, UNNAMED};
+    steps
+        .iter()
+        .map(|step| {
+            let text = match step.access {
+                Access::Locks => format!("locks, finds {}", show(step.value)),
+                Access::Unlocks => format!("unlocks, leaves {}", show(step.value)),
+                Access::Waits => "waits".to_string(),
+                Access::Wakes => format!("woken, finds {}", show(step.value)),
+                Access::WakesSpuriously => {
+                    format!("wakes unnotified, finds {}", show(step.value))
+                }
+                Access::NotifiesOne => format!("notify_one ({} waiting)", step.value),
+                Access::NotifiesAll => format!("notify_all ({} waiting)", step.value),
+            };
+            // A notify's value is how many wait, and the value behind the lock may have
+            // changed since the lock was taken (the facade logs locks and releases, not the
+            // writes between them): nothing beside it.
+            let beside = match step.access {
+                Access::NotifiesOne | Access::NotifiesAll => String::new(),
+                _ => show(step.value),
+            };
+            crate::check::Event {
+                thread: match step.thread.as_str() {
+                    UNNAMED => "main".to_string(),
+                    name => name.to_string(),
+                },
+                text,
+                beside,
+            }
+        })
+        .collect()
+}
+
+/// Under loom: the threads whose last step in wait-for-funds' facade's log is a wait (inside
+/// `wait`, not woken), in the order they began to wait.
+#[cfg(loom)]
+pub fn still_waiting(steps: &[wait_for_funds::sync::steps::Step]) -> Vec<String> {
+    use wait_for_funds::sync::steps::Access;
+    let mut waiting: Vec<String> = Vec::new();
+    for step in steps {
+        match step.access {
+            Access::Waits => waiting.push(step.thread.clone()),
+            Access::Wakes | Access::WakesSpuriously => {
+                waiting.retain(|thread| *thread != step.thread)
+            }
+            _ => {}
+        }
+    }
+    waiting
+}
+
+/// Under loom: did two threads wait on the condvar at the same moment, in this log?
+#[cfg(loom)]
+pub fn waited_together(steps: &[wait_for_funds::sync::steps::Step]) -> bool {
+    (1..=steps.len()).any(|end| still_waiting(&steps[..end]).len() >= 2)
+}
+
+/// Under loom: did a thread wake (`how`: notified, or spuriously), find what it waits for not
+/// there yet, and wait again (its next step in wait-for-funds' facade's log a wait)?
+#[cfg(loom)]
+pub fn waited_again(
+    steps: &[wait_for_funds::sync::steps::Step],
+    how: wait_for_funds::sync::steps::Access,
+) -> bool {
+    use wait_for_funds::sync::steps::Access;
+    steps.iter().enumerate().any(|(at, step)| {
+        step.access == how
+            && steps[at + 1..]
+                .iter()
+                .find(|next| next.thread == step.thread)
+                .is_some_and(|next| next.access == Access::Waits)
+    })
 }
