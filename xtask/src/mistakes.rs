@@ -42,6 +42,9 @@ pub struct Mistake {
     pub not_caught_by: Vec<String>,
     /// Why, in a few lines.
     pub why: Vec<String>,
+    /// Its patch changes only the lesson's facade (`src/sync.rs`, `src/sync/`): a mistake in the
+    /// scaffolding the proofs stand on, shown in an appendix, not in the chapter's Try it.
+    pub facade: bool,
 }
 
 impl Mistake {
@@ -107,6 +110,7 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
         caught_by: Vec::new(),
         not_caught_by: Vec::new(),
         why: Vec::new(),
+        facade: false,
     };
     for (number, line) in text.lines().enumerate() {
         if !line.starts_with('#') {
@@ -156,6 +160,11 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
             "the patch changes {outside}, outside {folder}: a mistake changes its own lesson only"
         ));
     }
+    let sync = format!("{}src/sync", folder);
+    mistake.facade = changed.iter().all(|file| {
+        file.strip_prefix(&sync)
+            .is_some_and(|rest| rest == ".rs" || rest.starts_with('/'))
+    });
     Ok(mistake)
 }
 
@@ -200,14 +209,26 @@ pub fn listing(mistakes: &[Mistake]) -> String {
         .collect()
 }
 
-/// A chapter's block `mistakes <lesson>`: that lesson's entries.
+/// A chapter's block `mistakes <lesson>`: that lesson's entries; `mistakes <lesson> lesson`, only
+/// those in the lesson's own code, for its chapter's Try it; `mistakes <lesson> facade`, only those
+/// in its facade (`src/sync.rs`, `src/sync/`), for an appendix: a mistake in the scaffolding the
+/// proofs stand on is no mistake a learner makes in the lesson.
 pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
-    let [lesson] = words else {
-        return Err(format!("a mistakes block names one lesson, not {words:?}"));
+    let (lesson, only) = match words {
+        [lesson] => (lesson, None),
+        [lesson, "lesson"] => (lesson, Some(false)),
+        [lesson, "facade"] => (lesson, Some(true)),
+        _ => {
+            return Err(format!(
+                "a mistakes block names one lesson, then `lesson`, `facade` or nothing, not \
+                 {words:?}"
+            ));
+        }
     };
     let mistakes: Vec<Mistake> = catalogue(ws)?
         .into_iter()
         .filter(|mistake| mistake.lesson == *lesson)
+        .filter(|mistake| only.is_none_or(|facade| mistake.facade == facade))
         .collect();
     if mistakes.is_empty() {
         return Err(format!("the catalogue has no mistakes for `{lesson}`"));
@@ -589,6 +610,10 @@ diff --git a/crates/l/src/lib.rs b/crates/l/src/lib.rs
         assert_eq!(mistake.caught_by, ["proof_a"]);
         assert_eq!(mistake.not_caught_by, ["proof_b"]);
         assert_eq!(mistake.models(), ["proof_a", "proof_b"]);
+        assert!(!mistake.facade, "lib.rs is the lesson, not its facade");
+        let in_the_facade = PATCH.replace("crates/l/src/lib.rs", "crates/l/src/sync/channel.rs");
+        let in_the_facade = parse("l", "x", Path::new("x.diff"), &in_the_facade).unwrap();
+        assert!(in_the_facade.facade);
     }
 
     #[test]
