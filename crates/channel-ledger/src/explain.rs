@@ -179,12 +179,13 @@ pub fn broken_promise(entries: &[Entry]) -> Option<String> {
     Replay::of(entries).1.err()
 }
 
-/// The receiving thread, as a sentence names it: "the ledger" in the lesson, else its name.
+/// The receiving thread, as a sentence names it: "the ledger" in the lesson, "the main thread",
+/// else its name.
 fn receiver_name(thread: &str) -> String {
-    if thread == LEDGER {
-        "the ledger".to_string()
-    } else {
-        thread.to_string()
+    match thread {
+        LEDGER => "the ledger".to_string(),
+        MAIN => "the main thread".to_string(),
+        _ => thread.to_string(),
     }
 }
 
@@ -396,8 +397,10 @@ fn wrap(text: &str, width: usize) -> String {
 }
 
 /// The log as one row per step: who did what to the channel, what the queue holds after it, and
-/// the ledger's balance after each amount it received.
+/// the ledger's balance after each amount it received (a column only where the ledger runs: the
+/// facade's own models have none).
 pub fn timeline(entries: &[Entry]) -> String {
+    let ledger = entries.iter().any(|entry| entry.thread == LEDGER);
     let mut rows: Vec<[String; 4]> = Vec::new();
     let mut queue: Vec<i64> = Vec::new();
     let mut balance = 0;
@@ -416,7 +419,7 @@ pub fn timeline(entries: &[Entry]) -> String {
                 format!("sends {amount} (Sender {sender})")
             }
             Event::Refused { sender, amount } => {
-                format!("cannot send {amount} (Sender {sender}): ledger gone")
+                format!("cannot send {amount} (Sender {sender}): Receiver gone")
             }
             Event::WaitsForRoom { sender } => {
                 format!("waits for room (Sender {sender})")
@@ -427,7 +430,9 @@ pub fn timeline(entries: &[Entry]) -> String {
                     queue.remove(0);
                 }
                 balance += amount;
-                shown_balance = balance.to_string();
+                if ledger {
+                    shown_balance = balance.to_string();
+                }
                 format!("receives {amount}")
             }
             Event::WaitsForMessage => "waits: the queue is empty".to_string(),
@@ -458,9 +463,13 @@ pub fn timeline(entries: &[Entry]) -> String {
     let (thread, does, queue) =
         (width(0, "thread"), width(1, "does"), width(2, "queue"));
     let mut out = format!(
-        "step  {:<thread$}  {:<does$}  {:<queue$}  balance",
-        "thread", "does", "queue"
+        "step  {:<thread$}  {:<does$}  {:<queue$}  {}",
+        "thread",
+        "does",
+        "queue",
+        if ledger { "balance" } else { "" }
     );
+    out.truncate(out.trim_end().len());
     for (step, [who, what, queued, balance]) in rows.iter().enumerate() {
         let row = format!(
             "{:>4}  {who:<thread$}  {what:<does$}  {queued:<queue$}  {balance}",
