@@ -55,8 +55,8 @@ pub fn within<T: Send + 'static>(
             Ok(()) => unreachable!("the worker sends before it returns"),
         },
         Err(RecvTimeoutError::Timeout) => panic!(
-            "still waiting for {what} after {} s: it blocks forever (a liveness guard, not a \
-             timing check: it takes far less when it works)",
+            "{} s on, still waiting for {what}: it blocks forever (a liveness guard, not a timing \
+             check: it takes far less when it works)",
             limit.as_secs()
         ),
     }
