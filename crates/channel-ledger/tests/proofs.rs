@@ -10,11 +10,16 @@
 //! `Mutex` and `Condvar`, because loom's own `mpsc` never reports that every `Sender` is gone
 //! (see `src/sync.rs`). Under loom the facade writes down what each thread does to the channel
 //! (makes a `Sender`, sends, waits, receives, drops), and a failing model prints that log as a
-//! timeline: the counterexample, in the lesson's terms.
+//! timeline: the counterexample, in the lesson's terms. In every execution of every model, before
+//! the model's own property, that log is replayed against what std's channel promises
+//! (`explain::broken_promise`: the bound at every push, each `Sender`'s order, nothing queued
+//! after the `Receiver`'s drop, `recv`'s `Err` only when it may come); the facade's own models,
+//! for what the lesson never does, are in `facade/mod.rs`.
 //!
 //! When every thread is blocked, loom panics with `deadlock; threads = [...]`, which names no
 //! thread and no channel. Every model catches that panic and says instead, from the log, who waits
-//! for what and who still holds a `Sender`: the forgotten-`Sender` mistake, in words.
+//! in `recv`, who in `send` for room, and who still holds a `Sender`: the forgotten-`Sender`
+//! mistake, or a waiter the facade's channel failed to wake, in words.
 //!
 //! Every loom limit is set here, and a model refuses to run if one of the `LOOM_*` variables that
 //! would cut a search short is set ([`search`]). Each model names the mistakes that make it fail;
