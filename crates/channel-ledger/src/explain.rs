@@ -60,7 +60,27 @@ impl Replay {
     /// promise the step broke.
     fn of(entries: &[Entry]) -> (Replay, Result<(), String>) {
         let mut state = Replay::default();
+        let mut made = Vec::new();
         for (at, entry) in entries.iter().enumerate() {
+            // Not one of std's promises, but what every other check here rests on: each `Sender`
+            // has a number of its own in the log.
+            if let Event::Opened { .. } | Event::Made { .. } = entry.event {
+                let number = match entry.event {
+                    Event::Made { sender } => sender,
+                    _ => 1,
+                };
+                if made.contains(&number) {
+                    return (
+                        state,
+                        Err(format!(
+                            "the channel's log is wrong: at step {}, a second Sender {number} was \
+                             made, and the log cannot tell the two apart",
+                            at + 1
+                        )),
+                    );
+                }
+                made.push(number);
+            }
             if let Err(broken) = state.step(entries, at) {
                 let who = &entry.thread;
                 return (

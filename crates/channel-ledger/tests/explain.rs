@@ -227,3 +227,16 @@ fn nothing_is_queued_after_the_receivers_drop_and_recv_ends_only_when_it_may() {
         "{broken}"
     );
 }
+
+/// Every check above tells the `Sender`s apart by their numbers in the log: two with one number
+/// is a log that cannot be read, and said so.
+#[test]
+fn two_senders_with_one_number_are_refused() {
+    let mut entries = start(None);
+    entries.insert(2, step(MAIN, Event::Made { sender: 2 }));
+    let broken = broken_promise(&entries).expect("Sender 2 made twice");
+    assert!(
+        broken.contains("at step 3, a second Sender 2 was made"),
+        "{broken}"
+    );
+}
