@@ -13,7 +13,8 @@
 //! by `run-all`; `transcript <lesson> <example>`, that example's `examples/<example>.txt`),
 //! `code <path>` (a source file without its `//!` header, filled by `run-all`), or
 //! `proof <lesson> <model> <key>` (a figure a loom model reported, filled by `prove`), or
-//! `mistakes <lesson>` (that lesson's entries in the catalogue of mistakes, filled by `run-all`),
+//! `mistakes <lesson>` (that lesson's entries in the catalogue of mistakes, filled by `run-all`;
+//! `mistakes <lesson> lesson` or `facade`, those in its own code or in its facade alone),
 //! or `bench <what>` (docs/performance.md's run and its figures, Markdown unfenced: bench.rs).
 //!
 //! A figure of one line can also stand inside a line, a table's cell say, where a fenced block

@@ -45,9 +45,34 @@ pub struct Mistake {
     /// It breaks the proofs, not the program (`# breaks: the proofs`): listed with chapter 3 and
     /// the appendices (`mistakes <lesson> proofs`), not in the lesson's chapter.
     pub breaks_the_proofs: bool,
+    /// Its patch changes only the lesson's facade (`src/sync.rs`, `src/sync/`): a mistake in the
+    /// scaffolding the proofs stand on, shown in an appendix, not in the chapter's Try it.
+    pub facade: bool,
+}
+
+/// Where a mistake is made, and so which block of the docs lists it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// In the lesson's own code: its chapter's Try it.
+    Lesson,
+    /// In its proofs (`# breaks: the proofs`): chapter 3 and the appendices.
+    Proofs,
+    /// In its facade only (`src/sync.rs`, `src/sync/`): an appendix.
+    Facade,
 }
 
 impl Mistake {
+    /// Which block of the docs lists it.
+    pub fn kind(&self) -> Kind {
+        if self.breaks_the_proofs {
+            Kind::Proofs
+        } else if self.facade {
+            Kind::Facade
+        } else {
+            Kind::Lesson
+        }
+    }
+
     /// `lesson/name`, as a learner types it.
     pub fn id(&self) -> String {
         format!("{}/{}", self.lesson, self.name)
@@ -111,6 +136,7 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
         not_caught_by: Vec::new(),
         why: Vec::new(),
         breaks_the_proofs: false,
+        facade: false,
     };
     for (number, line) in text.lines().enumerate() {
         if !line.starts_with('#') {
@@ -172,6 +198,11 @@ fn parse(lesson: &str, name: &str, patch: &Path, text: &str) -> Result<Mistake> 
             "the patch changes {outside}, outside {folder}: a mistake changes its own lesson only"
         ));
     }
+    let sync = format!("{}src/sync", folder);
+    mistake.facade = changed.iter().all(|file| {
+        file.strip_prefix(&sync)
+            .is_some_and(|rest| rest == ".rs" || rest.starts_with('/'))
+    });
     Ok(mistake)
 }
 
@@ -216,24 +247,34 @@ pub fn listing(mistakes: &[Mistake]) -> String {
         .collect()
 }
 
-/// A chapter's block `mistakes <lesson>`: that lesson's entries that break the lesson; or
-/// `mistakes <lesson> proofs`, those that break its proofs (for chapter 3 and the appendices).
+/// A chapter's block `mistakes <lesson>` (or `mistakes <lesson> lesson`): that lesson's entries
+/// that break the lesson's own code, for its chapter's Try it; `mistakes <lesson> proofs`, those
+/// that break its proofs (`# breaks: the proofs`), for chapter 3 and the appendices; `mistakes
+/// <lesson> facade`, those that change only its facade (`src/sync.rs`, `src/sync/`), for an
+/// appendix: a mistake in the scaffolding the proofs stand on is no mistake a learner makes in
+/// the lesson.
 pub fn block(ws: &Workspace, words: &[&str]) -> Result<String> {
-    let (lesson, proofs) = match words {
-        [lesson] => (lesson, false),
-        [lesson, "proofs"] => (lesson, true),
+    let (lesson, kind) = match words {
+        [lesson] | [lesson, "lesson"] => (lesson, Kind::Lesson),
+        [lesson, "proofs"] => (lesson, Kind::Proofs),
+        [lesson, "facade"] => (lesson, Kind::Facade),
         _ => {
             return Err(format!(
-                "a mistakes block names one lesson, and maybe `proofs`, not {words:?}"
+                "a mistakes block names one lesson, then `lesson`, `proofs`, `facade` or \
+                 nothing, not {words:?}"
             ));
         }
     };
     let mistakes: Vec<Mistake> = catalogue(ws)?
         .into_iter()
-        .filter(|mistake| mistake.lesson == *lesson && mistake.breaks_the_proofs == proofs)
+        .filter(|mistake| mistake.lesson == *lesson && mistake.kind() == kind)
         .collect();
     if mistakes.is_empty() {
-        let which = if proofs { "that break its proofs" } else { "" };
+        let which = match kind {
+            Kind::Lesson => "",
+            Kind::Proofs => "that break its proofs",
+            Kind::Facade => "in its facade",
+        };
         return Err(format!(
             "the catalogue has no mistakes for `{lesson}` {which}"
         ));
@@ -627,6 +668,10 @@ diff --git a/crates/l/src/lib.rs b/crates/l/src/lib.rs
             .err()
             .expect("refused");
         assert!(error.contains("`the lesson` or `the proofs`"), "{error}");
+        assert!(!mistake.facade, "lib.rs is the lesson, not its facade");
+        let in_the_facade = PATCH.replace("crates/l/src/lib.rs", "crates/l/src/sync/channel.rs");
+        let in_the_facade = parse("l", "x", Path::new("x.diff"), &in_the_facade).unwrap();
+        assert!(in_the_facade.facade);
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! The transcript, the lesson's functions one by one, and the Python original.
 #![cfg(not(loom))]
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
 use channel_ledger::{
     Failure, LEDGER, LedgerGone, Queue, TELLERS, ThreadFailure, experiment, ledger, teller,
 };
+use cli_checks::{DEADLINE, output_within, within};
 use pretty_assertions::assert_eq;
 
 const CHAPTER: &str = include_str!("../../../docs/channel-ledger.md");
@@ -19,7 +20,10 @@ fn default_run_prints_the_transcript() {
     let transcript = include_str!("../output.txt");
     let (command, expected) = transcript.split_once('\n').expect("a command line");
     assert_eq!(command, "$ cargo run -p channel-ledger");
-    let balance = experiment(Queue::Unbounded, 0, channel_ledger::ITERATIONS).unwrap();
+    let balance = within(DEADLINE, "the experiment's joins", || {
+        experiment(Queue::Unbounded, 0, channel_ledger::ITERATIONS)
+    })
+    .unwrap();
     assert_eq!(format!("{balance}\n"), expected);
 }
 
@@ -28,19 +32,26 @@ fn default_run_prints_the_transcript() {
 fn a_teller_sends_each_pair_in_order_then_drops_its_sender() {
     let (sender, receiver) = mpsc::channel();
     assert_eq!(teller(sender, 5, 3), Ok(()));
-    assert_eq!(receiver.iter().collect::<Vec<i64>>(), [5, -5, 5, -5, 5, -5]);
+    let received = within(
+        DEADLINE,
+        "the amounts, then the end of the queue",
+        move || receiver.iter().collect::<Vec<i64>>(),
+    );
+    assert_eq!(received, [5, -5, 5, -5, 5, -5]);
 }
 
 /// The ledger adds what it receives to its start, and returns once every Sender is gone.
 #[test]
 fn the_ledger_adds_every_amount_and_ends_with_the_last_sender() {
-    let (sender, receiver) = mpsc::sync_channel(2);
-    let other = sender.clone();
-    let from_elsewhere = thread::spawn(move || other.send(100).unwrap());
-    sender.send(-1).unwrap();
-    drop(sender);
-    from_elsewhere.join().unwrap();
-    assert_eq!(ledger(receiver, 10), 109);
+    within(DEADLINE, "a send, its join, and the ledger's end", || {
+        let (sender, receiver) = mpsc::sync_channel(2);
+        let other = sender.clone();
+        let from_elsewhere = thread::spawn(move || other.send(100).unwrap());
+        sender.send(-1).unwrap();
+        drop(sender);
+        from_elsewhere.join().unwrap();
+        assert_eq!(ledger(receiver, 10), 109);
+    });
 }
 
 /// A teller whose ledger is gone stops at its first amount and says so.
@@ -54,8 +65,10 @@ fn a_teller_stops_when_the_ledger_is_gone() {
 #[test]
 fn both_queues_end_at_the_start_balance() {
     for queue in [Queue::Unbounded, Queue::MaxSize(1), Queue::MaxSize(64)] {
-        assert_eq!(experiment(queue, 0, 1000), Ok(0), "{queue:?}");
-        assert_eq!(experiment(queue, -3, 10), Ok(-3), "{queue:?}");
+        let ends = within(DEADLINE, "the experiment's joins", move || {
+            (experiment(queue, 0, 1000), experiment(queue, -3, 10))
+        });
+        assert_eq!(ends, (Ok(0), Ok(-3)), "{queue:?}");
     }
 }
 
@@ -63,7 +76,10 @@ fn both_queues_end_at_the_start_balance() {
 /// then find it gone. All three are reported, the tellers first, as they are joined first.
 #[test]
 fn a_ledger_that_panics_is_reported_with_the_tellers_it_left() {
-    let failures = experiment(Queue::MaxSize(1), i64::MAX - 4, 100).expect_err("it failed");
+    let failures = within(DEADLINE, "the experiment's joins", || {
+        experiment(Queue::MaxSize(1), i64::MAX - 4, 100)
+    })
+    .expect_err("it failed");
     let gone = |name: &str| ThreadFailure {
         thread: name.to_string(),
         failure: Failure::Stopped(LedgerGone),
@@ -109,8 +125,15 @@ fn the_chapter_shows_the_python_original_and_says_where_it_comes_from() {
 #[test]
 fn the_python_original_prints_0() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/channel_ledger.py");
-    match Command::new("python3").arg(path).output() {
-        Ok(output) => {
+    match Command::new("python3").arg("--version").output() {
+        Ok(_) => {
+            let output = output_within(
+                Command::new("python3")
+                    .arg(path)
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped()),
+                DEADLINE,
+            );
             assert!(output.status.success(), "{output:?}");
             assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
         }
@@ -132,7 +155,7 @@ fn the_chapter_quotes_the_forgotten_sender_message_as_the_proof_writes_it() {
     };
     let (one, two) = ("Thread-1", "Thread-2");
     let entries = [
-        step(MAIN, Event::Made { sender: 1 }),
+        step(MAIN, Event::Opened { bound: None }),
         step(MAIN, Event::Made { sender: 2 }),
         step(MAIN, Event::Made { sender: 3 }),
         step(LEDGER, Event::WaitsForMessage),
@@ -141,6 +164,7 @@ fn the_chapter_quotes_the_forgotten_sender_message_as_the_proof_writes_it() {
             Event::Sent {
                 sender: 2,
                 amount: 5,
+                queued: 1,
             },
         ),
         step(
@@ -148,6 +172,7 @@ fn the_chapter_quotes_the_forgotten_sender_message_as_the_proof_writes_it() {
             Event::Sent {
                 sender: 2,
                 amount: -5,
+                queued: 2,
             },
         ),
         step(one, Event::Dropped { sender: 2 }),
@@ -159,6 +184,7 @@ fn the_chapter_quotes_the_forgotten_sender_message_as_the_proof_writes_it() {
             Event::Sent {
                 sender: 3,
                 amount: 8,
+                queued: 1,
             },
         ),
         step(
@@ -166,6 +192,7 @@ fn the_chapter_quotes_the_forgotten_sender_message_as_the_proof_writes_it() {
             Event::Sent {
                 sender: 3,
                 amount: -8,
+                queued: 2,
             },
         ),
         step(two, Event::Dropped { sender: 3 }),

@@ -3,92 +3,113 @@
 //! stdout that fails, and the check that a lesson answers it the same way every time (an `error:`
 //! line, exit status 1, never a panic's 101).
 //!
-//! A dev-dependency of each lesson, used by its `tests/cli.rs` and `tests/closed_pipe.rs`.
+//! A dev-dependency of each lesson, used by its `tests/cli.rs` and `tests/closed_pipe.rs`; and
+//! [`within`], the deadline every lesson's tests put on what can block.
+//!
+//! Every child process here runs under [`DEADLINE`]: a lesson that hangs fails its test, naming
+//! the command, instead of holding the test run forever.
 
 use std::fs::OpenOptions;
-use std::process::{Command, Output, Stdio};
+use std::panic;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
 use pretty_assertions::assert_eq;
 
-/// How long a test waits for anything that could block (a child process, a join, a watchdog)
-/// before it fails naming what it waited for: a liveness guard, not a timing threshold. Every
-/// run here ends in well under a second when the program is right; a minute means it hangs.
+/// How long a test waits for what can block (a join, a channel, a child process) before it fails
+/// saying what it waited for: a liveness guard, far beyond what anything here takes, never a
+/// timing check. A test that passes never waits for it.
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
-/// Runs `f` on a thread of its own and returns what it returns, or fails the test if it has not
-/// returned within `deadline`, saying that it was still waiting for `what`. A panic in `f` is
-/// raised again here, as it was. On the deadline the thread is left where it is (it cannot be
-/// stopped from outside): the test fails, and the test process ends with it.
+/// Runs `work` on a thread of its own and returns what it returns; if it has not returned after
+/// `limit`, fails the test saying that it still waits for `what` ("the ledger's join", "the
+/// sender blocked on a full queue to return Err"). A panic in `work` is the test's panic, as if
+/// `work` had run here. Use it, with [`DEADLINE`], around every step of a test that can block.
+///
+/// On the deadline the thread is left behind, blocked: the test has failed, and the test process
+/// ends it when it exits.
+///
+/// # Panics
+///
+/// When `work` panics, or is still running after `limit`.
 pub fn within<T: Send + 'static>(
-    deadline: Duration,
+    limit: Duration,
     what: &str,
-    f: impl FnOnce() -> T + Send + 'static,
+    work: impl FnOnce() -> T + Send + 'static,
 ) -> T {
     let (done, result) = mpsc::channel();
     let worker = thread::Builder::new()
-        .name(what.to_string())
+        .name(format!("within: {what}"))
         .spawn(move || {
-            // Nobody listens after the deadline: the send may fail, and nothing is lost.
-            let _ = done.send(f());
+            // The receiving end is gone only when the deadline has passed: nobody to tell.
+            let _ = done.send(work());
         })
-        .expect("a thread for the liveness guard");
-    match result.recv_timeout(deadline) {
+        .expect("failed to spawn thread");
+    match result.recv_timeout(limit) {
         Ok(value) => value,
+        // `work` panicked: its panic, as if it had run on this thread.
         Err(RecvTimeoutError::Disconnected) => match worker.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => unreachable!("the thread ended without sending its result"),
+            Err(panic) => panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the worker sends before it returns"),
         },
         Err(RecvTimeoutError::Timeout) => panic!(
-            "still waiting for {what} after {} s: it hangs (the liveness guard's deadline)",
-            deadline.as_secs()
+            "{} s on, still waiting for {what}: it blocks forever (a liveness guard, not a timing \
+             check: it takes far less when it works)",
+            limit.as_secs()
         ),
     }
 }
 
-/// `command.output()`, under [`DEADLINE`]: a child still running then is killed, and the test
-/// fails saying that it was still waiting for `what`, with its command line. Unlike `output()`,
-/// it leaves the child's stdio as `command` sets it (pipe what you want to read).
-pub fn output_within(command: &mut Command, what: &str) -> Output {
+/// Runs `command` to its end with stdin empty, as `Command::output` does but under `limit`: a
+/// child still running then is killed, and the test fails naming it. Its stdout and stderr are
+/// captured where `command` sets them to `Stdio::piped()`.
+///
+/// # Panics
+///
+/// If the command cannot start, or is still running after `limit`.
+pub fn output_within(command: &mut Command, limit: Duration) -> Output {
+    let shown = format!("{command:?}");
     let child = command
+        .stdin(Stdio::null())
         .spawn()
-        .unwrap_or_else(|error| panic!("{what} could not start: {error}"));
+        .unwrap_or_else(|e| panic!("could not start {shown}: {e}"));
     let pid = child.id();
+    wait_for_output(child, limit).unwrap_or_else(|| {
+        // The child is not reaped yet, so its pid is still its own.
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+        panic!(
+            "{shown} still ran after {} s, and was killed: it hangs (a liveness guard, not a \
+             timing check)",
+            limit.as_secs()
+        )
+    })
+}
+
+/// `wait_with_output` on a thread of its own, for at most `limit`: `None` if the child still runs.
+fn wait_for_output(child: Child, limit: Duration) -> Option<Output> {
     let (done, result) = mpsc::channel();
     thread::spawn(move || {
         let _ = done.send(child.wait_with_output());
     });
-    match result.recv_timeout(DEADLINE) {
-        Ok(output) => output.unwrap_or_else(|error| panic!("{what}: {error}")),
-        Err(RecvTimeoutError::Disconnected) => panic!("{what}: its waiter thread panicked"),
-        Err(RecvTimeoutError::Timeout) => {
-            // The waiter has not reaped it, so the pid is still this child's.
-            let killed = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status()
-                .is_ok_and(|status| status.success());
-            panic!(
-                "still waiting for {what} after {} s: it hangs (killed: {killed}): {command:?}",
-                DEADLINE.as_secs()
-            )
-        }
-    }
+    let output = result.recv_timeout(limit).ok()?;
+    Some(output.expect("the child's output can be read"))
 }
 
 /// Runs the lesson's binary `bin` (`env!("CARGO_BIN_EXE_<name>")`) with `args` to its end, with
 /// `RUST_BACKTRACE=0`: a panic's report is then the same lines on every machine, as the chapters
-/// show it. Under [`DEADLINE`] ([`output_within`]): a run that hangs fails the test.
+/// show it. Under [`DEADLINE`] ([`output_within`]).
 pub fn run(bin: &str, args: &[&str]) -> Output {
     output_within(
         Command::new(bin)
             .args(args)
             .env("RUST_BACKTRACE", "0")
-            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped()),
-        &format!("{bin} {} to end", args.join(" ")),
+        DEADLINE,
     )
 }
 
@@ -227,10 +248,9 @@ pub fn fails_the_same_way(bin: &str, args: &[&str], stdout: fn() -> Stdio, expec
         let output = output_within(
             Command::new(bin)
                 .args(args)
-                .stdin(Stdio::null())
                 .stdout(stdout())
                 .stderr(Stdio::piped()),
-            &format!("{bin} {} to end", args.join(" ")),
+            DEADLINE,
         );
         assert_eq!(String::from_utf8(output.stderr).unwrap(), expected);
         assert_eq!(output.status.code(), Some(1));

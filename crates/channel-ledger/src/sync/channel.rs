@@ -106,7 +106,7 @@ fn new<T: Message>(bound: Option<usize>) -> (Sender<T>, Receiver<T>) {
         }),
         changed: Condvar::new(),
     });
-    log::write(log::Event::Made { sender: 1 });
+    log::write(log::Event::Opened { bound });
     (
         Sender {
             shared: Arc::clone(&shared),
@@ -172,6 +172,7 @@ impl<T: Message> Sender<T> {
         log::write(log::Event::Sent {
             sender: self.number,
             amount: message.into(),
+            queued: state.queue.len(),
         });
         self.shared.wake_receiver(state);
         Ok(())
@@ -189,6 +190,7 @@ impl<T: Message> Sender<T> {
         log::write(log::Event::Sent {
             sender: self.number,
             amount: message.into(),
+            queued: state.queue.len(),
         });
         self.shared.wake_receiver(state);
         Ok(())
@@ -393,9 +395,15 @@ pub mod log {
     /// One change to the channel (or a wait), as the thread that made it saw it.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Event {
-        /// A `Sender` was made: by `channel()` (number 1) or by `clone`.
+        /// The channel was made, with Sender 1: `channel()` (`bound` is `None`) or
+        /// `sync_channel(k)` (`Some(k)`).
+        Opened {
+            /// How many amounts the queue may hold.
+            bound: Option<usize>,
+        },
+        /// A `Sender` was cloned.
         Made {
-            /// Its number.
+            /// Its number (from 2).
             sender: usize,
         },
         /// An amount was put in the queue through that `Sender`.
@@ -404,6 +412,9 @@ pub mod log {
             sender: usize,
             /// The amount.
             amount: i64,
+            /// How many amounts the queue held just after: the real length, read under the lock,
+            /// so that a model can check the bound at every push.
+            queued: usize,
         },
         /// A `send` found the `Receiver` gone and gave the amount back.
         Refused {

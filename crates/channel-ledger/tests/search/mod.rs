@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, Once};
 
-use channel_ledger::explain::{deadlock, timeline};
+use channel_ledger::explain::{broken_promise, deadlock, timeline};
 use channel_ledger::sync::channel::log::{self, Entry, Event};
 use channel_ledger::{LEDGER, Queue, TELLERS, experiment};
 use figures::Exploration;
@@ -164,10 +164,9 @@ pub(crate) fn quiet_loom_deadlocks() {
     });
 }
 
-/// Runs `experiment(queue, 0, iterations)` under each of `searches`, checks `property` in every
-/// execution, and returns what the executions covered. A failing execution stops the search: the
-/// panic says what went wrong and shows that execution's log as a timeline. A deadlock is
-/// translated ([`deadlock`]).
+/// Runs `experiment(queue, 0, iterations)` under each of `searches`, checks std's channel
+/// promises and `property` in every execution, and returns what the executions covered
+/// ([`explore_each`]).
 pub(crate) fn explore(
     exploration: &Exploration,
     searches: &[(String, loom::model::Builder)],
@@ -175,12 +174,40 @@ pub(crate) fn explore(
     iterations: u64,
     property: Property,
 ) -> Covered {
+    explore_each(
+        exploration,
+        searches,
+        move || experiment(queue, 0, iterations),
+        property,
+        |covered: &mut Covered, outcome, entries| {
+            covered.add(entries);
+            if let Ok(balance) = outcome {
+                covered.returned.insert(*balance);
+            }
+        },
+    )
+}
+
+/// Runs `scenario` under each of `searches`; in every execution checks first that the channel
+/// kept std's promises (`explain::broken_promise`, over the channel's log), then `property`;
+/// and folds each execution's log into what the search covered with `add`. A failing execution
+/// stops the search: the panic says what went wrong and shows that execution's log as a
+/// timeline. A deadlock is translated ([`deadlock`]).
+pub(crate) fn explore_each<O: 'static, C: Default + Send + 'static>(
+    exploration: &Exploration,
+    searches: &[(String, loom::model::Builder)],
+    scenario: impl Fn() -> O + Send + Sync + 'static,
+    property: impl Fn(&O, &[Entry]) -> Result<(), String> + Send + Sync + 'static,
+    add: fn(&mut C, &O, &[Entry]),
+) -> C {
     quiet_loom_deadlocks();
+    let (scenario, property) = (Arc::new(scenario), Arc::new(property));
     // A std Mutex: invisible to loom, it collects across executions, and is only locked after the
     // loom threads are joined.
-    let covered = Arc::new(Mutex::new(Covered::default()));
+    let covered = Arc::new(Mutex::new(C::default()));
     for (name, search) in searches {
         let (counter, seen) = (exploration.clone(), Arc::clone(&covered));
+        let (scenario, property) = (Arc::clone(&scenario), Arc::clone(&property));
         let name = name.to_string();
         let described = name.clone();
         let ran = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -188,17 +215,17 @@ pub(crate) fn explore(
                 counter.execution();
                 let execution = counter.executions();
                 log::record();
-                let outcome = experiment(queue, 0, iterations);
+                let outcome = scenario();
                 let entries = log::take();
-                if let Err(what) = property(&outcome, &entries) {
+                let verdict = match broken_promise(&entries) {
+                    Some(broken) => Err(broken),
+                    None => property(&outcome, &entries),
+                };
+                if let Err(what) = verdict {
                     let what = wrap(&what);
                     panic!("{what}\n\n{}", counterexample(execution, &name, &entries));
                 }
-                let mut seen = seen.lock().unwrap();
-                seen.add(&entries);
-                if let Ok(balance) = outcome {
-                    seen.returned.insert(balance);
-                }
+                add(&mut seen.lock().unwrap(), &outcome, &entries);
             });
         }));
         if let Err(payload) = ran {
