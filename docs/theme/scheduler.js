@@ -165,7 +165,7 @@
   function lockOrderState(s) {
     return [
       ...ACCOUNTS.map((name, k) => [`account ${name}`,
-        `${fmt(s.shared.balance[k])}, its lock ${s.shared.holder[k] === null ? 'free' : `held by ${s.shared.holder[k]}`}`]),
+        `${fmt(s.shared.balance[k])}, ${s.shared.holder[k] === null ? 'unlocked' : `locked by ${s.shared.holder[k]}`}`]),
     ];
   }
 
@@ -615,7 +615,7 @@
       class: 'scheduler-help',
       text: `You are the scheduler (${spec.size}). ${spec.intro} ` +
         `Keys: ${variantKeys(spec)} step that thread while the panel is in view; once you have ` +
-        'clicked in the panel or tabbed into it, U undoes, R resets, S shows me.',
+        'clicked in the panel or tabbed into it, U undoes, R resets, S shows me (a shortest way to the goal).',
     });
     const tabs = el('div', { class: 'scheduler-variants', role: 'group', 'aria-label': 'Which code' });
     const goal = el('p', { class: 'scheduler-goal' });
@@ -632,8 +632,9 @@
     const status = el('p', { class: 'scheduler-status', role: 'status', 'aria-live': 'polite' });
     const banner = el('p', { class: 'scheduler-banner', 'aria-live': 'assertive', hidden: '' });
     const history = el('ol', { class: 'scheduler-history', 'aria-label': 'Steps taken' });
-    const dock = el('div', { class: 'scheduler-dock' }, stepBar, shared, controls, status);
-    panel.append(title, help, tabs, goal, columns, dock, banner,
+    // The banner is in the dock too: on a phone, the end of a run is said where the reader is.
+    const dock = el('div', { class: 'scheduler-dock' }, stepBar, shared, controls, status, banner);
+    panel.append(title, help, tabs, goal, columns, dock,
       el('details', { class: 'scheduler-log' }, el('summary', { text: 'Steps taken' }), history));
 
     let variant = spec.variants[0];
@@ -714,9 +715,9 @@
       states = [initial(variant)];
       log = [];
       banner.hidden = true;
-      playNote = `Show me (${taken ? `from the start: your ${taken} step${taken > 1 ? 's were' : ' was'} ` +
-        'set aside' : 'from the start'}; ${told ? "the order the chapter's timeline tells, a shortest path"
-        : 'a shortest path'}): `;
+      // Both kinds are a shortest way to the goal (showPath checks a told one is).
+      playNote = `Show me, ${told ? "the chapter's order" : 'a shortest order'} from the start` +
+        `${taken ? ` (your ${taken} step${taken > 1 ? 's' : ''} set aside)` : ''}: `;
       render(playNote.replace(/: $/, '.'));
       panel.setAttribute('data-playing', '');
       const delay = matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 450;
