@@ -45,6 +45,7 @@
           const lost = s.shared.balance !== me.read;
           const old = s.shared.balance;
           s.shared.balance = value;
+          if (lost) s.shared.lost = (s.shared.lost || 0) + 1;
           return `writes ${me.read} ${sign} ${t.n} = ${value}` +
             (lost ? ` (overwrites ${old}: an update is lost)` : '');
         },
@@ -77,22 +78,37 @@
     { name: 'Thread-2', n: 8, about: 'n=8' },
   ];
 
-  /** lock-order: a thread's `lock(accounts, k, who, board)`: waits while the other holds k. */
+  /**
+   * lock-order: a thread's `lock(accounts, k, who, board)`, two steps as the lesson's `lock` is:
+   * it asks for the lock (`board.waits(who, account)`), then takes it (`.lock()`), waiting there
+   * while the other thread holds it. The chapter's deadlock is told in these steps: "Thread-1
+   * locks A and asks for B; before it gets B, Thread-2 locks B, then asks for A".
+   */
   function takeLock(rust, py, which) {
-    return {
-      rust, py,
-      blocked: (s, me, t) => {
-        const k = which(t);
-        const holder = s.shared.holder[k];
-        return holder === null ? null :
-          `waits for account ${ACCOUNTS[k]}, which ${holder} holds`;
+    return [
+      {
+        rust, py, part: 'ask', label: 'asks for the lock (board.waits)', marks: { text: 'lock(' },
+        run: (s, me, t) => {
+          me.asks = ACCOUNTS[which(t)];
+          return `asks for account ${me.asks}`;
+        },
       },
-      run: (s, me, t) => {
-        const k = which(t);
-        s.shared.holder[k] = t.name;
-        return `locks account ${ACCOUNTS[k]}`;
+      {
+        rust, py, part: 'take', label: 'takes it, or waits (.lock())', marks: { text: 'lock(' },
+        blocked: (s, me, t) => {
+          const k = which(t);
+          const holder = s.shared.holder[k];
+          return holder === null ? null :
+            `waits for account ${ACCOUNTS[k]}, which ${holder} holds`;
+        },
+        run: (s, me, t) => {
+          const k = which(t);
+          s.shared.holder[k] = t.name;
+          delete me.asks;
+          return `locks account ${ACCOUNTS[k]}`;
+        },
       },
-    };
+    ];
   }
 
   /** lock-order: `*from -= n;` or `*to += n;`, split into its read and its write. */
@@ -102,7 +118,7 @@
         rust, py, part: 'read',
         run: (s, me, t) => {
           me.read = s.shared.balance[which(t)];
-          return `reads ${ACCOUNTS[which(t)]}: ${me.read}`;
+          return `reads ${ACCOUNTS[which(t)]}: ${fmt(me.read)}`;
         },
       },
       {
@@ -110,7 +126,7 @@
         run: (s, me, t) => {
           const k = which(t);
           s.shared.balance[k] = sign === '-' ? me.read - t.n : me.read + t.n;
-          return `writes ${ACCOUNTS[k]} = ${me.read} ${sign} ${t.n} = ${s.shared.balance[k]}`;
+          return `writes ${ACCOUNTS[k]} = ${fmt(me.read)} ${sign} ${t.n} = ${fmt(s.shared.balance[k])}`;
         },
       },
     ];
@@ -136,6 +152,11 @@
   const lowerFirst = (t) => Math.min(t.source, t.target);
   const higherSecond = (t) => Math.max(t.source, t.target);
 
+  /** A number as the book writes it: 2 000 000 (the gaps no-break, so it never wraps). */
+  function fmt(n) {
+    return Math.abs(n) < 10000 ? String(n) : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  }
+
   function lockOrderEnding(s) {
     const [a, b] = s.shared.balance;
     return `A: ${a}, B: ${b}, total: ${a + b}`;
@@ -144,7 +165,7 @@
   function lockOrderState(s) {
     return [
       ...ACCOUNTS.map((name, k) => [`account ${name}`,
-        `${s.shared.balance[k]}, its lock ${s.shared.holder[k] === null ? 'free' : `held by ${s.shared.holder[k]}`}`]),
+        `${fmt(s.shared.balance[k])}, ${s.shared.holder[k] === null ? 'unlocked' : `locked by ${s.shared.holder[k]}`}`]),
     ];
   }
 
@@ -189,10 +210,13 @@
           rust: 'for amount in receiver {', py: 'n = q.get()',
           blocked: (s) => {
             if (s.shared.queue.length || !s.shared.senders.length) return null;
-            const alive = s.shared.senders.map((n) => `Sender ${n} (${holderOf(n)}'s)`);
-            return `waits in recv: the queue is empty and ${alive.join(' and ')} ` +
+            // Only Sender 1 is main's, and only it is never dropped (when main forgets to).
+            const never = forgotten && s.shared.senders.includes(1);
+            const alive = s.shared.senders.map((n) => `Sender ${n} (${holderOf(n)}'s` +
+              (never && n === 1 && s.shared.senders.length > 1 ? ', never dropped)' : ')'));
+            return `waits in recv: the queue is empty and ${listed(alive)} ` +
               `${alive.length > 1 ? 'live' : 'lives'}` +
-              (forgotten && s.shared.senders.includes(1) ? ', which main never drops' : '');
+              (never && alive.length === 1 ? ', which main never drops' : '');
           },
           run: (s, me) => {
             if (!s.shared.queue.length) {
@@ -218,6 +242,11 @@
         },
       ],
     };
+  }
+
+  /** `a`, `a and b`, `a, b and c`. */
+  function listed(items) {
+    return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   }
 
   function holderOf(sender) {
@@ -254,12 +283,17 @@
     'lock-balance': {
       title: 'Be the scheduler: two threads, one balance',
       says: (end) => `the balance is ${end}`,
+      endsAt: (end) => `the balance at ${end}`,
+      intro: 'The race of the timeline above, to play: pick which thread reads or writes next.',
       size: '1 iteration per thread',
       variants: [
         {
           id: 'no-lock', label: 'Without the lock',
           code: 'unlocked::change_it (--no-lock)',
           goal: 'Lose an update: end with the balance anything but 0.',
+          // The order of the chapter's timeline, just above the panel (the book's test reads it
+          // from there): Thread-1's withdrawal overwrites Thread-2's deposit.
+          show: [0, 0, 0, 1, 1, 1, 0, 1],
           shared: () => ({ balance: 0 }),
           threads: lockBalanceThreads.map((t) => ({
             ...t, steps: [...unlockedLine('+'), ...unlockedLine('-')],
@@ -272,6 +306,7 @@
           id: 'lock', label: 'With the lock',
           code: 'locked::run_thread and change_it',
           goal: 'Lose an update: end with the balance anything but 0.',
+          safe: 'No order can lose an update with the lock.',
           shared: () => ({ balance: 0, holder: null }),
           threads: lockBalanceThreads.map((t) => ({
             ...t,
@@ -302,19 +337,26 @@
     },
     'lock-order': {
       title: 'Be the scheduler: two transfers, two locks',
-      says: (end) => end,
+      says: (end) => end.replace(/\d+/g, (n) => fmt(Number(n))),
+      endsAt: (end) => end.replace(/\d+/g, (n) => fmt(Number(n))),
+      intro: 'The two transfers, to play: pick which thread asks for a lock, takes it, reads or ' +
+        'writes next. Each lock is two steps here, asking (the lesson\'s board.waits) and getting ' +
+        'it, so the chapter\'s four steps on the locks are six clicks here.',
       size: '1 transfer per thread',
       variants: [
         {
           id: 'opposite', label: 'Opposite orders',
           code: 'opposite_order::transfer (--opposite-order)',
           goal: 'Make both threads wait forever.',
+          // The chapter's timeline: Thread-1 locks A and asks for B; Thread-2 locks B, asks for A.
+          show: [0, 0, 0, 1, 1, 1],
           shared: () => ({ balance: [OPENING, OPENING], holder: [null, null] }),
           threads: lockOrderThreads.map((t) => ({
             ...t,
+            note: `here source = ${ACCOUNTS[t.source]}, target = ${ACCOUNTS[t.target]}`,
             steps: [
-              takeLock('let mut from = lock(accounts, source, who, board)?;', 'source.lock.acquire()', (th) => th.source),
-              takeLock('let mut to = lock(accounts, target, who, board)?;', 'target.lock.acquire()', (th) => th.target),
+              ...takeLock('let mut from = lock(accounts, source, who, board)?;', 'source.lock.acquire()', (th) => th.source),
+              ...takeLock('let mut to = lock(accounts, target, who, board)?;', 'target.lock.acquire()', (th) => th.target),
               ...moveMoney('*from -= n;', 'source.balance = source.balance - n', '-', (th) => th.source),
               ...moveMoney('*to += n;', 'target.balance = target.balance + n', '+', (th) => th.target),
               releaseBoth('} // target.lock.release(), then source.lock.release()',
@@ -329,15 +371,21 @@
           id: 'lower-first', label: 'Lower first',
           code: 'lower_first::transfer (the fix)',
           goal: 'Make both threads wait forever.',
+          safe: 'No order can deadlock with the lower-numbered account first.',
           shared: () => ({ balance: [OPENING, OPENING], holder: [null, null] }),
           threads: lockOrderThreads.map((t) => ({
             ...t,
+            // Both threads' lines read `first` and `second`: say which account each is.
+            note: `here first = ${ACCOUNTS[lowerFirst(t)]}, second = ${ACCOUNTS[higherSecond(t)]}` +
+              ` (source = ${ACCOUNTS[t.source]}, target = ${ACCOUNTS[t.target]})`,
             steps: [
-              takeLock('let mut first = lock(accounts, first, who, board)?;', 'first.lock.acquire()', lowerFirst),
-              takeLock('let mut second = lock(accounts, second, who, board)?;', 'second.lock.acquire()', higherSecond),
+              ...takeLock('let mut first = lock(accounts, first, who, board)?;', 'first.lock.acquire()', lowerFirst),
+              ...takeLock('let mut second = lock(accounts, second, who, board)?;', 'second.lock.acquire()', higherSecond),
               ...moveMoney('*from -= n;', 'source.balance = source.balance - n', '-', (th) => th.source),
               ...moveMoney('*to += n;', 'target.balance = target.balance + n', '+', (th) => th.target),
-              releaseBoth('} // second.lock.release(), then first.lock.release():',
+              // The comment goes on to its next line in lib.rs: both lines, not one ending in ':'.
+              releaseBoth('} // second.lock.release(), then first.lock.release():\n' +
+                '// the guards are dropped in reverse order',
                 ['second.lock.release()', 'first.lock.release()'], (th) => [higherSecond(th), lowerFirst(th)]),
             ],
           })),
@@ -350,12 +398,18 @@
     'channel-ledger': {
       title: 'Be the scheduler: the ledger, the tellers, and the Senders',
       says: (end) => `the ledger returned ${end}, and main prints it`,
+      endsAt: (end) => `the ledger returning ${end}`,
+      intro: 'main, the ledger and the two tellers, each a column of the lesson\'s own lines: ' +
+        'pick which thread takes its next step.',
       size: '1 pair per teller',
       variants: [
         {
           id: 'forgotten', label: 'The forgotten Sender',
           code: 'main without drop(sender) (mistakes/forgotten-sender)',
-          goal: 'Make the program hang: every thread waiting, forever.',
+          goal: 'Make the program hang. Here it hangs whatever the order: main never drops ' +
+            'Sender 1. Step the threads and see where each one ends up.',
+          // The order of the timeline above (loom's), then main's joins.
+          show: [2, 2, 2, 1, 1, 1, 1, 3, 3, 3, 1, 1, 1, 1, 0, 0],
           shared: () => ({ queue: [], senders: [1, 2, 3], ledger: 0, returned: null }),
           threads: channelLedger(true),
           ending: (s) => String(s.shared.returned),
@@ -365,7 +419,8 @@
         {
           id: 'dropped', label: 'As written',
           code: 'three_threads, with drop(sender)',
-          goal: 'Make the program hang: every thread waiting, forever.',
+          goal: 'Make the program hang: every thread still running waits forever.',
+          safe: 'No order can hang once main drops its Sender.',
           shared: () => ({ queue: [], senders: [1, 2, 3], ledger: 0, returned: null }),
           threads: channelLedger(false),
           ending: (s) => String(s.shared.returned),
@@ -484,6 +539,30 @@
     return { endings, pathTo, states, orders };
   }
 
+  /**
+   * The path "Show me" plays: the variant's `show` (the order the chapter's timeline tells) when
+   * it is a shortest path to a bad ending, else the first shortest one found. A `show` that is
+   * not is reported on the console (the book's test fails on it) and not played.
+   */
+  function showPath(variant, endings, pathTo) {
+    const bad = [...endings.keys()].filter((e) => variant.bad(e));
+    if (!bad.length) return null;
+    const shortest = pathTo(endings.get(bad[0]));
+    if (!variant.show) return { path: shortest, told: false };
+    let state = initial(variant);
+    for (const i of variant.show) {
+      const n = next(variant, state, i);
+      if (n.done || n.blocked || ending(variant, state) !== null) { state = null; break; }
+      state = advance(variant, state, i).state;
+    }
+    const end = state && ending(variant, state);
+    if (end !== null && end !== undefined && variant.bad(end) && variant.show.length === shortest.length) {
+      return { path: variant.show, told: true };
+    }
+    console.error(`scheduler: ${variant.id}'s "show" order is not a shortest path to the goal`);
+    return { path: shortest, told: false };
+  }
+
   // ---------------------------------------------------------------------------------------
   // The panel.
 
@@ -513,6 +592,15 @@
 
   let panelCount = 0;
 
+  /** `1, 2` or `1 to 4`: the number keys of a panel's threads. */
+  function variantKeys(spec) {
+    const most = Math.max(...spec.variants.map((v) => v.threads.length));
+    return most === 2 ? '1, 2' : `1 to ${most}`;
+  }
+
+  /** The panels of the page and how to hand one a key pressed while nothing has the focus. */
+  const panels = [];
+
   function build(root) {
     const lesson = root.dataset.scheduler;
     const spec = PANELS[lesson];
@@ -525,8 +613,9 @@
     const title = el('h4', { id: `${id}-title`, class: 'scheduler-title', text: spec.title });
     const help = el('p', {
       class: 'scheduler-help',
-      text: `You are the scheduler: choose which thread takes its next step (${spec.size}). ` +
-        'Keys: 1, 2, ... step that thread; U undoes, R resets, S shows a shortest path.',
+      text: `You are the scheduler (${spec.size}). ${spec.intro} ` +
+        `Keys: ${variantKeys(spec)} step that thread while the panel is in view; once you have ` +
+        'clicked in the panel or tabbed into it, U undoes, R resets, S shows me (a shortest way to the goal).',
     });
     const tabs = el('div', { class: 'scheduler-variants', role: 'group', 'aria-label': 'Which code' });
     const goal = el('p', { class: 'scheduler-goal' });
@@ -543,8 +632,9 @@
     const status = el('p', { class: 'scheduler-status', role: 'status', 'aria-live': 'polite' });
     const banner = el('p', { class: 'scheduler-banner', 'aria-live': 'assertive', hidden: '' });
     const history = el('ol', { class: 'scheduler-history', 'aria-label': 'Steps taken' });
-    const dock = el('div', { class: 'scheduler-dock' }, stepBar, shared, controls, status);
-    panel.append(title, help, tabs, goal, columns, dock, banner,
+    // The banner is in the dock too: on a phone, the end of a run is said where the reader is.
+    const dock = el('div', { class: 'scheduler-dock' }, stepBar, shared, controls, status, banner);
+    panel.append(title, help, tabs, goal, columns, dock,
       el('details', { class: 'scheduler-log' }, el('summary', { text: 'Steps taken' }), history));
 
     let variant = spec.variants[0];
@@ -552,6 +642,8 @@
     let log = [];
     let playing = null;
     let explored = new Map();
+    // While "Show me" plays, what its steps' status lines begin with.
+    let playNote = '';
 
     const analysis = () => {
       if (!explored.has(variant.id)) explored.set(variant.id, explore(variant));
@@ -580,6 +672,7 @@
     function stop() {
       if (playing !== null) clearTimeout(playing);
       playing = null;
+      playNote = '';
       panel.removeAttribute('data-playing');
     }
 
@@ -591,7 +684,7 @@
       states.push(after);
       const name = variant.threads[i].name;
       log.push(`${name} ${did}`);
-      render(`${name} ${did}.`);
+      render(`${playNote}${name} ${did}.`);
       return true;
     }
 
@@ -607,22 +700,25 @@
     function showMe() {
       stop();
       const { endings, pathTo, orders } = analysis();
-      const bad = [...endings.keys()].filter((e) => variant.bad(e));
-      if (!bad.length) {
-        const all = [...endings.keys()].map((e) => spec.says(e)).join('; ');
+      const shown = showPath(variant, endings, pathTo);
+      if (!shown) {
+        const all = listed([...endings.keys()].map((e) => spec.endsAt(e)));
         banner.hidden = false;
         banner.dataset.kind = 'safe';
-        banner.textContent = `Every path ends well: each of the ${orders} orders the steps can ` +
-          `run in ends with ${all}. The goal cannot be reached here.`;
+        banner.textContent = `Every order ends well: all ${fmt(orders)} orders the steps can run in ` +
+          `end with ${all}. ${variant.safe}`;
         render('');
         return;
       }
-      // The shortest path to the first bad ending found (breadth first: the fewest steps).
-      const path = pathTo(endings.get(bad[0]));
+      const { path, told } = shown;
+      const taken = states.length - 1;
       states = [initial(variant)];
       log = [];
       banner.hidden = true;
-      render('Showing a shortest path to the goal.');
+      // Both kinds are a shortest way to the goal (showPath checks a told one is).
+      playNote = `Show me, ${told ? "the chapter's order" : 'a shortest order'} from the start` +
+        `${taken ? ` (your ${taken} step${taken > 1 ? 's' : ''} set aside)` : ''}: `;
+      render(playNote.replace(/: $/, '.'));
       panel.setAttribute('data-playing', '');
       const delay = matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 450;
       const play = (k) => {
@@ -642,6 +738,12 @@
     panel.addEventListener('keydown', (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       event.stopPropagation();
+      handleKey(event);
+    });
+    // A number key pressed while nothing has the focus goes to the panel in view (see start).
+    panels.push({ panel, threads: columns, handleKey });
+
+    function handleKey(event) {
       const key = event.key.toLowerCase();
       const number = Number.parseInt(key, 10);
       if (number >= 1 && number <= variant.threads.length) {
@@ -655,7 +757,7 @@
       } else if (key === 's') {
         showMe(); event.preventDefault();
       }
-    });
+    }
 
     function render(said) {
       // The step buttons are drawn anew: keep the keyboard focus on the one that had it (or on
@@ -689,11 +791,16 @@
             row.classList.add('scheduler-done-row');
             mark = '✓';
           }
-          row.append(el('span', { class: 'scheduler-mark', text: mark }));
+          // On a phone only the shape shows (scheduler.css): the word stays for screen readers.
+          const [shape, ...word] = mark.split(' ');
+          row.append(el('span', { class: 'scheduler-mark' }, shape,
+            word.length ? el('span', { class: 'scheduler-mark-word', text: ` ${word.join(' ')}` }) : null));
           row.append(rustLine(stepSpec));
           const meta = el('span', { class: 'scheduler-meta' });
           if (stepSpec.part) {
-            meta.append(el('span', { class: `scheduler-part scheduler-${stepSpec.part}`, text: `its ${stepSpec.part}` }));
+            meta.append(el('span', {
+              class: `scheduler-part scheduler-${stepSpec.part}`, text: stepSpec.label ?? `its ${stepSpec.part}`,
+            }));
           }
           const py = [].concat(stepSpec.py);
           if (py.length) meta.append(el('code', { class: 'scheduler-py', text: `Python: ${py.join('; ')}` }));
@@ -705,6 +812,11 @@
         if (n.done) what = 'done';
         else if (n.blocked) what = `blocked: ${n.blocked}`;
         else what = 'ready';
+        // What the thread has read and not yet written back: the race turns on it.
+        const mine = state.threads[i];
+        if (!n.done && n.step?.part === 'write' && mine.read !== undefined) {
+          what += `; holds ${fmt(mine.read)}, the value it read`;
+        }
         const stateId = `${id}-thread-${i}`;
         column.append(el('p', {
           id: stateId, class: `scheduler-thread-state${n.blocked ? ' scheduler-blocked' : ''}`,
@@ -740,19 +852,37 @@
         return;
       }
       panel.dataset.ending = end;
-      const why = end === 'deadlock'
-        ? variant.threads.map((t, i) => `${t.name} ${next(variant, state, i).blocked || 'is done'}`).join('; ')
-        : '';
-      const words = end === 'deadlock'
-        ? `Every thread waits forever: a deadlock. ${why}.`
-        : `The program ended: ${spec.says(end)}.`;
-      status.textContent = `${said} ${words}`.trim();
+      // The banner says how it ended; the status line only what the last step did.
+      status.textContent = said;
+      let words;
+      if (end === 'deadlock') {
+        const waiting = [];
+        const done = [];
+        variant.threads.forEach((t, i) => {
+          const why = next(variant, state, i).blocked;
+          if (why) waiting.push(`${t.name} ${why}`);
+          else done.push(t.name);
+        });
+        words = done.length
+          ? `The program hangs: ${waiting.length === 1 ? 'a thread waits' : 'threads wait'} forever. ` +
+            `${waiting.join('; ')}. ${listed(done)} ${done.length > 1 ? 'are' : 'is'} done.`
+          : `Every thread waits forever: a deadlock. ${waiting.join('; ')}.`;
+      } else {
+        words = `The program ended: ${spec.says(end)}.`;
+        const lost = state.shared.lost || 0;
+        if (lost && !variant.bad(end)) {
+          words += ` ${lost === 2 ? 'Two' : lost} updates were lost on the way, and cancelled out: ` +
+            'the balance is right by luck, not by design.';
+        }
+      }
+      banner.hidden = false;
       if (variant.bad(end)) {
-        banner.hidden = false;
         banner.dataset.kind = 'goal';
         banner.textContent = `Goal reached: ${words}`;
+      } else if (variant.safe) {
+        banner.dataset.kind = 'ended';
+        banner.textContent = `${words} ${variant.safe} Show me tells how every order ends.`;
       } else {
-        banner.hidden = false;
         banner.dataset.kind = 'ended';
         banner.textContent = `${words} Not the goal this time: undo, or reset and try another order.`;
       }
@@ -760,11 +890,33 @@
 
     root.prepend(panel);
     root.classList.add('scheduler-live');
+    // mdBook's `.content` is `overflow-y: auto`, which makes it the box the dock sticks in, and
+    // it never scrolls (the page does): scheduler.css lets it overflow on a page with a panel.
+    root.closest('.content')?.classList.add('scheduler-host');
     setVariant(variant);
   }
 
   function start() {
     document.querySelectorAll('div.scheduler[data-scheduler]').forEach(build);
+    if (!panels.length) return;
+    // A number key pressed while nothing has the focus (the reader scrolled to a panel and did
+    // not click) steps a thread of the panel most in view, and gives that panel the focus, so
+    // that its other keys work from then on. mdBook has no number keys of its own.
+    document.addEventListener('keydown', (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || !/^[1-9]$/.test(event.key)) return;
+      const active = document.activeElement;
+      if (active && active !== document.body && active !== document.documentElement) return;
+      let best = null;
+      let most = 0;
+      for (const candidate of panels) {
+        const box = candidate.threads.getBoundingClientRect();
+        const seen = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0);
+        if (seen > most) { most = seen; best = candidate; }
+      }
+      if (!best) return;
+      best.panel.focus({ preventScroll: true });
+      best.handleKey(event);
+    });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -93,9 +93,9 @@ after(async () => {
 });
 
 /** A page at `width` px (JavaScript on unless told), its errors collected in `errors`. */
-async function open(pagePath, width, errors, { javaScript = true } = {}) {
+async function open(pagePath, width, errors, { javaScript = true, height = 900 } = {}) {
   const context = await browser.newContext({
-    viewport: { width, height: 900 }, javaScriptEnabled: javaScript,
+    viewport: { width, height }, javaScriptEnabled: javaScript,
   });
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`script error: ${error.message}`));
@@ -197,6 +197,8 @@ test('every line a panel shows is the lesson\'s own: Rust from src/lib.rs, Pytho
   for (const { lesson, page: pagePath, python, variants } of PANELS) {
     const rust = fs.readFileSync(path.join(REPO, 'crates', lesson, 'src', 'lib.rs'), 'utf8')
       .split('\n').map((line) => line.trim());
+    // A row may be a line, or consecutive lines (a comment that goes on), joined by newlines.
+    const rustText = `\n${rust.join('\n')}\n`;
     // The Python: the lesson's program, the Python lines quoted beside the Rust in lib.rs, and
     // the chapter's Python (where the variant the program does not ship, opposite orders, is).
     const pythonText = [
@@ -216,7 +218,7 @@ test('every line a panel shows is the lesson\'s own: Rust from src/lib.rs, Pytho
       assert.ok(rows.length > 4, `${lesson} ${variant}: only ${rows.length} rows`);
       for (const row of rows) {
         count += 1;
-        if (!rust.includes(row.rust)) {
+        if (!rustText.includes(`\n${row.rust}\n`)) {
           problems.push(`${lesson} (${variant}): \`${row.rust}\` is no line of crates/${lesson}/src/lib.rs`);
         }
         for (const line of row.py.split('; ').filter(Boolean)) {
@@ -257,9 +259,11 @@ for (const { lesson, page: pagePath, variants } of PANELS) {
       if (walked.fewest === null) {
         await banner.waitFor({ state: 'visible', timeout: 5_000 });
         assert.equal(await banner.getAttribute('data-kind'), 'safe');
-        const text = await banner.textContent();
+        // Big numbers are written as the book writes them (2 000 000, no-break gaps).
+        const text = (await banner.textContent()).replace(/(\d)\u00a0(?=\d)/g, '$1');
         for (const ending of loom) assert.ok(text.includes(ending), `the banner does not name ${ending}: ${text}`);
-        assert.ok(text.includes(`each of the ${walked.paths} orders`), `the banner miscounts the paths: ${text}`);
+        assert.ok(text.includes(`all ${walked.paths} orders the steps can run in end with`),
+          `the banner miscounts the paths: ${text}`);
       } else {
         await page.waitForFunction(
           (p) => p.dataset.ending !== undefined && !p.hasAttribute('data-playing'),
@@ -337,9 +341,16 @@ test('the panels say why a deadlocked thread waits', async () => {
   assert.equal(main, 'blocked: waits in join for Ledger to end');
   const page2 = await open('/docs/lock-order.html', 1000, errors);
   const orders = page2.locator('.scheduler-panel');
-  // Opposite orders: Thread-1 locks A, Thread-2 locks B, and each then waits for the other.
-  await orders.getByRole('button', { name: 'Step Thread-1' }).click();
-  assert.equal(await orders.getAttribute('data-ending'), null, 'Thread-2 can still take its step');
+  // Opposite orders, as the chapter tells it: Thread-1 locks A and asks for B; Thread-2 locks B
+  // and asks for A; each then waits for the other. Asking and taking are a step each.
+  for (const name of ['Thread-1', 'Thread-1', 'Thread-1', 'Thread-2', 'Thread-2']) {
+    await orders.getByRole('button', { name: `Step ${name}` }).click();
+    assert.equal(await orders.getAttribute('data-ending'), null, 'Thread-2 can still take its step');
+  }
+  assert.deepEqual(await orders.locator('.scheduler-history li').allTextContents(), [
+    'Thread-1 asks for account A', 'Thread-1 locks account A', 'Thread-1 asks for account B',
+    'Thread-2 asks for account B', 'Thread-2 locks account B',
+  ]);
   await orders.getByRole('button', { name: 'Step Thread-2' }).click();
   assert.equal(await orders.getAttribute('data-ending'), 'deadlock');
   assert.equal(await orders.locator('.scheduler-banner').getAttribute('data-kind'), 'goal');
@@ -488,5 +499,162 @@ test('print.html has the three panels; printed, and without JavaScript, the fall
   const plain = await open('/docs/thread-basics.html', 1000, errors);
   assert.equal(await plain.locator('.scheduler-panel').count(), 0);
   await plain.closeAll();
+  assert.deepEqual(errors, []);
+});
+
+test('on a phone (390 x 844) the step bar stays in the window while the threads are on screen', async () => {
+  const problems = [];
+  const errors = [];
+  for (const { page: pagePath, variants } of PANELS) {
+    const page = await open(pagePath, 390, errors, { height: 844 });
+    const panel = page.locator('.scheduler-panel');
+    for (const variant of Object.keys(variants)) {
+      await choose(page, panel, variant);
+      // The top of the threads at the top of the window, then half way down them: the dock's
+      // bottom edge must be in the window both times (mdBook's `.content` once kept it at the
+      // panel's foot, 1243 px down an 844 px window).
+      for (const at of [0, 0.5]) {
+        const facts = await panel.evaluate((p, fraction) => {
+          const threads = p.querySelector('.scheduler-threads');
+          const box = threads.getBoundingClientRect();
+          window.scrollBy(0, box.top + fraction * Math.max(0, box.height - window.innerHeight / 2));
+          const after = threads.getBoundingClientRect();
+          const dock = p.querySelector('.scheduler-dock').getBoundingClientRect();
+          return {
+            threadsTop: after.top, threadsBottom: after.bottom, dockTop: dock.top, dockBottom: dock.bottom,
+            height: window.innerHeight, panel: p.getBoundingClientRect().height,
+          };
+        }, at);
+        const where = `${pagePath} ${variant}, threads scrolled ${at * 100}%`;
+        if (facts.threadsBottom <= 0 || facts.threadsTop >= facts.height) {
+          problems.push(`${where}: the threads are not on screen (${facts.threadsTop} to ${facts.threadsBottom})`);
+        }
+        if (facts.dockBottom > facts.height + 1 || facts.dockTop < 0) {
+          problems.push(`${where}: the step bar is at ${Math.round(facts.dockTop)} to ` +
+            `${Math.round(facts.dockBottom)} px, in a ${facts.height} px window`);
+        }
+        if (at === 0) console.log(`  ${pagePath} ${variant}: panel ${Math.round(facts.panel)} px tall at 390 px`);
+      }
+    }
+    // At the end of a run the banner that says how it ended is in the window too.
+    await panel.locator('[data-action="show"]').click();
+    await page.waitForFunction((p) => p.querySelector('.scheduler-banner').hidden === false &&
+      !p.hasAttribute('data-playing'), await panel.elementHandle(), { timeout: 30_000 });
+    const end = await panel.evaluate((p) => {
+      window.scrollBy(0, p.querySelector('.scheduler-threads').getBoundingClientRect().top);
+      const box = p.querySelector('.scheduler-banner').getBoundingClientRect();
+      return { top: box.top, bottom: box.bottom, height: window.innerHeight };
+    });
+    if (end.top < 0 || end.bottom > end.height + 1) {
+      problems.push(`${pagePath}: the end banner is at ${Math.round(end.top)} to ${Math.round(end.bottom)} px`);
+    }
+    // The page still does not scroll sideways, and mdBook's sidebar still opens over it.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > 390) problems.push(`${pagePath}: the page scrolls sideways (${wide} px)`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#mdbook-sidebar-toggle, #sidebar-toggle').first().click();
+    await page.waitForFunction(() => {
+      const sidebar = document.querySelector('#mdbook-sidebar, #sidebar');
+      const box = sidebar.getBoundingClientRect();
+      return box.right > 100 && box.left >= -1;
+    }, null, { timeout: 5_000 });
+    await page.closeAll();
+  }
+  problems.push(...errors);
+  assert.ok(problems.length === 0, `${problems.length} problems:\n  ${problems.join('\n  ')}`);
+});
+
+test('a number key steps the panel in view before anything has the focus, and the panel says how its keys work', async () => {
+  const errors = [];
+  const page = await open('/docs/lock-balance.html', 1000, errors);
+  const panel = page.locator('.scheduler-panel');
+  assert.match(await panel.locator('.scheduler-help').textContent(),
+    /1, 2 step that thread while the panel is in view; once you have clicked in the panel or tabbed into it, U undoes/);
+  await panel.evaluate((p) => {
+    p.querySelector('.scheduler-threads').scrollIntoView();
+    document.activeElement?.blur();
+  });
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+  await page.keyboard.press('1');
+  assert.deepEqual(await panel.locator('.scheduler-history li').allTextContents(), ['Thread-1 reads 0']);
+  // The panel now has the focus: its other keys work.
+  assert.equal(await panel.evaluate((p) => p.contains(document.activeElement)), true);
+  await page.keyboard.press('u');
+  assert.equal(await panel.locator('.scheduler-history li').count(), 0);
+  // Scrolled away from the panel, a number key does nothing to it.
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await page.keyboard.press('1');
+  assert.equal(await panel.locator('.scheduler-history li').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.closeAll();
+});
+
+test('the banners say how a run ended, and the status line does not repeat them', async () => {
+  const errors = [];
+  const page = await open('/docs/lock-balance.html', 1000, errors);
+  const panel = page.locator('.scheduler-panel');
+  const banner = panel.locator('.scheduler-banner');
+  const status = panel.locator('.scheduler-status');
+  const press = async (keys) => { for (const key of keys) await page.keyboard.press(key); };
+  await choose(page, panel, 'no-lock');
+  await panel.locator('.scheduler-threads').click();
+  // Thread-1 reads: its card shows what it holds, the value the race turns on.
+  await press(['1']);
+  assert.equal(await panel.locator('.scheduler-thread-state').first().textContent(),
+    'ready; holds 0, the value it read');
+  // 1 2 1 2 1 2 1 2: two updates lost, and they cancel out at 0.
+  await press(['2', '1', '2', '1', '2', '1', '2']);
+  assert.equal(await panel.getAttribute('data-ending'), '0');
+  assert.equal(await banner.getAttribute('data-kind'), 'ended');
+  assert.match(await banner.textContent(),
+    /^The program ended: the balance is 0\. Two updates were lost on the way, and cancelled out: the balance is right by luck/);
+  assert.equal(await status.textContent(), 'Thread-2 writes 8 - 8 = 0 (overwrites 3: an update is lost).');
+  // "Show me" sets the reader's steps aside, says so, and plays the chapter's timeline.
+  await press(['u', 'u']);
+  await panel.getByRole('button', { name: 'Show me' }).click();
+  assert.match(await status.textContent(), /^Show me, the chapter's order from the start \(your 6 steps set aside\)/);
+  await page.waitForFunction((p) => p.dataset.ending !== undefined && !p.hasAttribute('data-playing'),
+    await panel.elementHandle(), { timeout: 30_000 });
+  const timeline = figure('/docs/lock-balance.html', 'lock-balance', 'without_the_lock_an_update_can_be_lost timeline')
+    .split('\n');
+  const second = timeline[0].indexOf('Thread-2');
+  const told = timeline.filter((line) => /^\s*\d+\s/.test(line)).map((line) => {
+    const at = line.search(/\S/) + line.trim().match(/^\d+\s+/)[0].length;
+    return at < second ? 'Thread-1' : 'Thread-2';
+  });
+  assert.ok(told.length >= 4, `no steps read from the timeline:\n${timeline.join('\n')}`);
+  const played = (await panel.locator('.scheduler-history li').allTextContents()).map((line) => line.split(' ')[0]);
+  assert.deepEqual(played, told, 'Show me did not play the order of the chapter\'s timeline');
+  assert.match(await banner.textContent(), /^Goal reached: The program ended: the balance is 5\.$/);
+  // With the lock no order loses an update: the end says so, not "try another order".
+  await choose(page, panel, 'lock');
+  await panel.locator('.scheduler-threads').click();
+  await press(['1', '1', '1', '1', '1', '1', '2', '2', '2', '2', '2', '2']);
+  assert.equal(await panel.getAttribute('data-ending'), '0');
+  assert.equal(await banner.textContent(), 'The program ended: the balance is 0. No order can lose an update ' +
+    'with the lock. Show me tells how every order ends.');
+  assert.equal(await status.textContent(), 'Thread-2 releases the lock.');
+  await page.closeAll();
+
+  // The forgotten Sender: it hangs whatever the order, and the end says who waits and who is done.
+  const ledgerPage = await open('/docs/channel-ledger.html', 1000, errors);
+  const ledger = ledgerPage.locator('.scheduler-panel');
+  await choose(ledgerPage, ledger, 'forgotten');
+  assert.match(await ledger.locator('.scheduler-goal').textContent(), /hangs whatever the order/);
+  assert.equal(await ledger.locator('.scheduler-thread-state').nth(1).textContent(),
+    'blocked: waits in recv: the queue is empty and Sender 1 (main\'s, never dropped), ' +
+    'Sender 2 (Thread-1\'s) and Sender 3 (Thread-2\'s) live');
+  await ledger.getByRole('button', { name: 'Show me' }).click();
+  await ledgerPage.waitForFunction((p) => p.dataset.ending === 'deadlock' && !p.hasAttribute('data-playing'),
+    await ledger.elementHandle(), { timeout: 30_000 });
+  assert.equal(await ledger.locator('.scheduler-banner').textContent(),
+    'Goal reached: The program hangs: threads wait forever. main waits in join for Ledger to end; ' +
+    'Ledger waits in recv: the queue is empty and Sender 1 (main\'s) lives, which main never drops. ' +
+    'Thread-1 and Thread-2 are done.');
+  await choose(ledgerPage, ledger, 'dropped');
+  await ledger.getByRole('button', { name: 'Show me' }).click();
+  assert.match(await ledger.locator('.scheduler-banner').textContent(),
+    /^Every order ends well: all [\d\u00a0]+ orders the steps can run in end with the ledger returning 0\. No order can hang once main drops its Sender\.$/);
+  await ledgerPage.closeAll();
   assert.deepEqual(errors, []);
 });
