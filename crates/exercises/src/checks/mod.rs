@@ -117,7 +117,8 @@ pub fn channel_events(
     let mut depths = Vec::new();
     for entry in entries {
         let text = match entry.event {
-            Event::Made { sender: 1 } => continue,
+            // The channel's opening and Sender 1 come with it: nothing the learner did.
+            Event::Opened { .. } | Event::Made { sender: 1 } => continue,
             Event::Made { sender } => format!("makes sender {sender}"),
             Event::Sent { amount, .. } => {
                 queued += 1;
@@ -392,7 +393,8 @@ pub mod pool_trace {
             let mut events = events.borrow_mut();
             for entry in entries {
                 let text = match entry.event {
-                    Event::Made { sender: 1 } => continue,
+                    // The channel's opening and Sender 1 come with it: no step of a job.
+                    Event::Opened { .. } | Event::Made { sender: 1 } => continue,
                     Event::Made { sender } => format!("makes Sender {sender}"),
                     Event::Sent { amount, .. } => format!("sends job {amount}"),
                     Event::Refused { amount, .. } => format!("cannot send job {amount}"),
