@@ -137,7 +137,11 @@ impl Account {
         // while balance < n: cond.wait()
         let mut balance = self
             .funds
-            .wait_while(balance, |balance| *balance < n)
+            .wait_while(
+                balance,
+                // true: keep waiting
+                |balance| *balance < n,
+            )
             .map_err(|_| Poisoned)?;
         // balance = balance - n
         *balance -= n;
