@@ -150,8 +150,8 @@ fn notifies(steps: &[Step]) -> &'static str {
 fn deadlock_seen(deadlocked: &Deadlocked, withdrawal: Withdrawal) -> String {
     let seen = match still_waiting(&deadlocked.steps).len() {
         0 => "every thread blocked",
-        1 => "a withdrawer still waiting with no thread left to wake it",
-        _ => "withdrawers still waiting with no thread left to wake them",
+        1 => "a withdrawal waits forever",
+        _ => "withdrawals wait forever",
     };
     let what = format!(
         "with {} and {}, {seen}: a deadlock",
