@@ -137,7 +137,11 @@ impl Account {
         // while balance < n: cond.wait()
         let mut balance = self
             .funds
-            .wait_while(balance, |balance| *balance < n)
+            .wait_while(
+                balance,
+                // true: keep waiting
+                |balance| *balance < n,
+            )
             .map_err(|_| Poisoned)?;
         // balance = balance - n
         *balance -= n;
@@ -181,9 +185,9 @@ pub mod mistaken {
     }
 
     /// `cond.notify()` for `cond.notify_all()`: wakes one waiter, not all.
-    /// Loom's `notify_one` wakes the one that has waited longest. If that one
-    /// needs 8 and the deposit was 5, it waits again, and the withdrawer that
-    /// 5 would cover is never woken: a lost wakeup.
+    /// Loom's `notify_one` wakes the one that has waited longest. A deposit
+    /// that wakes a withdrawer it cannot cover is spent on nothing, and a
+    /// withdrawer it could cover may be left waiting for good: a lost wakeup.
     ///
     /// # Errors
     ///

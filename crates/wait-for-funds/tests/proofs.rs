@@ -13,8 +13,8 @@
 //! injected into each thread's first wait, which loom's own `Condvar` never gives), proof 4
 //! (setting the Event releases every waiter); and four contrasts, each passing when loom finds
 //! the mistake: `if` for `while` (the balance goes below 0), `notify_one` for `notify_all` (a lost
-//! wakeup: every thread waits), the balance checked before the lock, and `if` with one withdrawer
-//! and a spurious wakeup.
+//! wakeup: a withdrawer waits for good), the balance checked before the lock, and `if` with one
+//! withdrawer and a spurious wakeup.
 //!
 //! A deadlock is loom's panic `deadlock; threads = ...`: every thread blocked, the search stopped
 //! there. The models catch it and say it in the lesson's words, from the steps the facade
@@ -27,7 +27,7 @@
 use std::collections::BTreeSet;
 
 use figures::Exploration;
-use wait_for_funds::sync::steps::Step;
+use wait_for_funds::sync::steps::{Access, Step};
 use wait_for_funds::sync::{Arc, thread};
 use wait_for_funds::{AMOUNTS, Event, Notify, Plan, Withdrawal, withdrawer_name};
 
@@ -40,7 +40,8 @@ use counterexample::{
     busiest, deadlock_report, drawn, rows, schedule, still_waiting, timeline, timeline_row,
 };
 use search::{
-    LARGEST_BOUND, Run, Search, Wakeups, bounded_search, default_search, explore, explore_with,
+    Deadlocked, LARGEST_BOUND, Run, Search, Wakeups, bounded_search, default_search, explore,
+    explore_with,
 };
 
 /// The lesson's two correct forms of the wait.
@@ -123,6 +124,43 @@ fn first_to_withdraw(steps: &[Step]) -> Option<String> {
         .map(|row| row.thread)
 }
 
+/// A form of the wait, as the Python writes it.
+fn form(withdrawal: Withdrawal) -> &'static str {
+    match withdrawal {
+        Withdrawal::While => "`while`",
+        Withdrawal::WaitWhile => "`wait_while`",
+        Withdrawal::If => "`if` for `while`",
+        Withdrawal::CheckedBeforeLock => "the balance checked before the lock",
+    }
+}
+
+/// The notifies an execution called, from the facade's log: a model runs `notify_all`, but a
+/// mistake may have changed the lesson's deposit, and the log says what really ran.
+fn notifies(steps: &[Step]) -> &'static str {
+    let called = |access| steps.iter().any(|step| step.access == access);
+    match (called(Access::NotifiesOne), called(Access::NotifiesAll)) {
+        (true, false) => "notify_one",
+        (false, true) => "notify_all",
+        (true, true) => "notify_one and notify_all",
+        (false, false) => "no notify",
+    }
+}
+
+/// A deadlock in a model of the lesson's right forms, headed by what ran and what was seen.
+fn deadlock_seen(deadlocked: &Deadlocked, withdrawal: Withdrawal) -> String {
+    let seen = match still_waiting(&deadlocked.steps).len() {
+        0 => "every thread blocked",
+        1 => "a withdrawal waits forever",
+        _ => "withdrawals wait forever",
+    };
+    let what = format!(
+        "with {} and {}, {seen}: a deadlock",
+        form(withdrawal),
+        notifies(&deadlocked.steps)
+    );
+    deadlock_report(deadlocked, &what, &AMOUNTS)
+}
+
 /// Runs the lesson's experiment for each correct form under both searches, with `check` on each
 /// finished execution; a deadlock fails the model, in the lesson's words.
 fn explore_forms(
@@ -141,16 +179,7 @@ fn explore_forms(
             exploration,
             check.clone(),
         )
-        .unwrap_or_else(|deadlocked| {
-            panic!(
-                "{}",
-                deadlock_report(
-                    &deadlocked,
-                    &format!("with {withdrawal:?} and notify_all, every thread waited: a deadlock"),
-                    &AMOUNTS
-                )
-            )
-        });
+        .unwrap_or_else(|deadlocked| panic!("{}", deadlock_seen(&deadlocked, withdrawal)));
         runs.extend(found);
     }
     runs
@@ -216,8 +245,8 @@ fn the_balance_never_goes_below_zero_1_round() {
 /// both searches. It must have covered executions in which each withdrawer was first to take
 /// money, and in which both waited at once (what a lost wakeup needs).
 ///
-/// Fails on `notify-one` (a deposit wakes only the longest waiter: if that one needs 8 and the
-/// deposit was 5, the one that 5 would cover is never woken), on `event-set-without-notify` (the
+/// Fails on `notify-one` (a deposit wakes only the longest waiter: the deposit of 5 can wake
+/// Thread-2, which needs 8, and the deposit of 8 then Thread-1, leaving Thread-2 waiting), on `event-set-without-notify` (the
 /// threads waiting for the bank to open are never woken) and on `checked-before-lock`. Passes on
 /// `if-instead-of-while`: the balance goes below zero, but every withdrawal still completes and
 /// the total comes out right, which is why a final balance proves so little.
@@ -528,9 +557,9 @@ fn with_if_not_while_the_balance_goes_below_zero() {
 
 /// Contrast: with `notify_one` for `notify_all` (`mistaken::deposit_notify_one`), 1 round,
 /// default search: loom finds a lost wakeup. Both withdrawers wait; the deposit of 5 wakes only
-/// the longest waiter; if that is Thread-2, which needs 8, it waits again, and Thread-1, which 5
-/// would cover, is never woken. Every thread then waits: loom reports a deadlock. Passes when it
-/// finds one with a withdrawer still waiting.
+/// the longest waiter; if that is Thread-2, which needs 8, it waits again, and the deposit of 8
+/// wakes Thread-1, which takes 5. Thread-2 and the main thread, in `join`, then wait for good:
+/// loom reports a deadlock. Passes when it finds one with a withdrawer still waiting.
 ///
 /// Fails on `contrast-notify-one-given-notify-all`.
 #[test]

@@ -275,18 +275,22 @@ impl Covered {
     }
 
     fn describe(&self) -> String {
+        // Each split as `0+1+2`: how many jobs each worker ran, whichever worker it was.
         let shares: Vec<String> = (self.shares.iter())
-            .map(|share| format!("{share:?}"))
+            .map(|share| {
+                let counts: Vec<String> = share.iter().map(ToString::to_string).collect();
+                counts.join("+")
+            })
             .collect();
         let ran_in: Vec<&str> = self.job_0_ran_in.iter().map(String::as_str).collect();
         format!(
             "job 0 ran in: {}\n\
-             jobs per worker, fewest first: {}\n\
+             the jobs split among the workers (jobs each worker ran): {}\n\
              executions where the jobs finished out of input order: {}\n\
              the most jobs running at once: {}\n\
              executions where main's drop of the Sender ended a worker's wait: {}",
             ran_in.join(", "),
-            shares.join(" "),
+            shares.join(", "),
             self.out_of_order,
             self.most_at_once,
             self.woken_by_the_drop
