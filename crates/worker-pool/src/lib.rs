@@ -76,7 +76,7 @@ pub fn worker<R>(
     jobs: &Mutex<Receiver<Job>>,
     run: impl Fn(usize) -> R,
 ) -> Vec<Done<R>> {
-    let mut done = Vec::new();
+    let mut ran = Vec::new();
     // while True:
     loop {
         // work_item = work_queue.get(block=True)
@@ -88,9 +88,9 @@ pub fn worker<R>(
         // work_item.run(): an exception is kept, for map to raise at its result
         let result =
             panic::catch_unwind(AssertUnwindSafe(|| run(job as usize)));
-        done.push((job, result.map_err(|panic| panic_message(panic.as_ref()))));
+        ran.push((job, result.map_err(|panic| panic_message(panic.as_ref()))));
     }
-    done
+    ran
 }
 
 /// Takes the lock of the jobs' receiver. Nothing panics while it is held (a job runs after it
@@ -269,7 +269,7 @@ fn pool<R, H>(
     if workers == 0 {
         return Err(PoolError::NoWorkers);
     }
-    let last = Job::try_from(jobs).expect("at most u32::MAX jobs");
+    let job_count = Job::try_from(jobs).expect("at most u32::MAX jobs");
     // work_queue = queue.SimpleQueue()
     let (sender, receiver) = mpsc::channel();
     // Only the workers hold it: were they all gone, a send would say so.
@@ -283,7 +283,7 @@ fn pool<R, H>(
     }
     drop(receiver);
     // executor.map(f, items): one job per item, in input order
-    for job in 0..last {
+    for job in 0..job_count {
         if sender.send(job).is_err() {
             break; // every worker is gone: joining them says why
         }

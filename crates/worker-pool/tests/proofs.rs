@@ -504,15 +504,24 @@ fn explore(
 fn timeline(entries: &[Entry]) -> String {
     let mut lines = String::new();
     for (step, entry) in entries.iter().enumerate() {
+        // Every step the channel logs, in words: a learner reads this, not a Debug dump.
         let what = match entry.event {
+            Event::Opened { bound: None } => "makes the jobs' channel and Sender 1".to_string(),
+            Event::Opened { bound: Some(room) } => {
+                format!("makes the jobs' channel (room for {room}) and Sender 1")
+            }
             Event::Made { sender } => format!("makes Sender {sender}"),
             Event::Sent { amount, .. } => format!("sends job {amount}"),
+            Event::Refused { amount, .. } => {
+                format!("cannot send job {amount}: every worker is gone")
+            }
+            Event::WaitsForRoom { .. } => "waits for room in the channel".to_string(),
             Event::Received { amount } => format!("takes job {amount}"),
             Event::WaitsForMessage => "waits for a job".to_string(),
+            Event::FoundEmpty => "finds no job yet".to_string(),
             Event::Dropped { sender } => format!("drops Sender {sender}"),
             Event::Disconnected => "finds no job left and no Sender: ends".to_string(),
             Event::ReceiverDropped => "drops the Receiver".to_string(),
-            other => format!("{other:?}"),
         };
         let _ = writeln!(lines, "{:>3}. {:<9} {what}", step + 1, entry.thread);
     }
