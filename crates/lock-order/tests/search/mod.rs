@@ -183,9 +183,10 @@ pub(crate) fn explore(
                 // once both are joined it shows them done, holding and waiting for nothing.
                 let showed = BOARD_SHOWED.with(|showed| showed.take());
                 let end = board.snapshot();
-                let left = end.threads.iter().any(|thread| {
-                    thread.holds.contains(&true) || thread.waits.is_some()
-                });
+                let left = end
+                    .threads
+                    .iter()
+                    .any(|thread| thread.holds.contains(&true) || thread.waits.is_some());
                 if showed.contains(&false) || !board.finished() || left {
                     BOARD_WRONG.with(|wrong| {
                         wrong.borrow_mut().get_or_insert_with(|| {
