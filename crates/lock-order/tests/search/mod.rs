@@ -93,6 +93,10 @@ pub(crate) struct Deadlocked {
 // threads all run on this OS thread, and the check that fills it makes no loom operation.
 std::thread_local! {
     static BOARD_WRONG: RefCell<Option<String>> = const { RefCell::new(None) };
+    // Each thread the board has shown holding a lock it holds, in this execution: a board that
+    // shows nothing is never wrong, so the model also asks that it showed each thread's locks.
+    static BOARD_SHOWED: RefCell<[bool; THREADS.len()]> =
+        const { RefCell::new([false; THREADS.len()]) };
 }
 
 /// The watchdog's board, checked after each of its writes against what the locks did (the
@@ -114,6 +118,9 @@ fn board_agrees_with_the_locks(board: &Board) {
     for (thread, mover) in THREADS.iter().enumerate() {
         let (shown, held) = (&shown.threads[thread], &locks.threads[thread]);
         for (account, name) in ACCOUNTS.iter().enumerate() {
+            if shown.holds[account] && held.holds[account] {
+                BOARD_SHOWED.with(|showed| showed.borrow_mut()[thread] = true);
+            }
             if shown.holds[account] && !held.holds[account] {
                 wrong = Some(format!(
                     "the board shows {} holding account {name}'s lock, which it does not hold",
@@ -167,10 +174,31 @@ pub(crate) fn explore(
                 let execution = counter.executions();
                 steps::record();
                 BOARD_WRONG.with(|wrong| wrong.take());
+                BOARD_SHOWED.with(|showed| showed.take());
                 // `experiment`, with the board checked at each write: `start`, then `join`.
-                let board = Board::observed(board_agrees_with_the_locks);
-                let result = start(order, transfers, Arc::new(board)).join();
+                let board = Arc::new(Board::observed(board_agrees_with_the_locks));
+                let result = start(order, transfers, Arc::clone(&board)).join();
                 let steps = steps::take();
+                // Every thread made a transfer, so the board showed each one holding a lock; and
+                // once both are joined it shows them done, holding and waiting for nothing.
+                let showed = BOARD_SHOWED.with(|showed| showed.take());
+                let end = board.snapshot();
+                let left = end
+                    .threads
+                    .iter()
+                    .any(|thread| thread.holds.contains(&true) || thread.waits.is_some());
+                if showed.contains(&false) || !board.finished() || left {
+                    BOARD_WRONG.with(|wrong| {
+                        wrong.borrow_mut().get_or_insert_with(|| {
+                            format!(
+                                "the board missed a step: it showed each thread holding a lock: \
+                                 {showed:?}; at the end, every thread done: {}, a lock held or \
+                                 awaited: {left}",
+                                board.finished()
+                            )
+                        });
+                    });
+                }
                 if let Some(wrong) = BOARD_WRONG.with(|wrong| wrong.take()) {
                     panic!(
                         "{}\n\n{}",
