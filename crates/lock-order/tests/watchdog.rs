@@ -147,11 +147,17 @@ fn never_a_cycle(board: &Board) {
 #[test]
 fn the_board_never_shows_a_thread_waiting_for_a_lock_it_holds() {
     let accounts = || [std::sync::Mutex::new(100), std::sync::Mutex::new(100)];
-    for transfer in [lower_first::transfer, opposite_order::transfer] {
-        let (accounts, board) = (accounts(), Board::observed(never_a_cycle));
-        transfer(&accounts, 0, 1, 5, 0, &board).unwrap();
-        transfer(&accounts, 1, 0, 8, 1, &board).unwrap();
-    }
+    within(
+        DEADLINE,
+        "each transfer alone, the board read after each write",
+        move || {
+            for transfer in [lower_first::transfer, opposite_order::transfer] {
+                let (accounts, board) = (accounts(), Board::observed(never_a_cycle));
+                transfer(&accounts, 0, 1, 5, 0, &board).unwrap();
+                transfer(&accounts, 1, 0, 8, 1, &board).unwrap();
+            }
+        },
+    );
     let bank = start(
         Order::LowerFirst,
         1000,
