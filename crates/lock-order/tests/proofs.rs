@@ -436,7 +436,7 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
     assert_eq!(cycle.len(), THREADS.len());
     // The watchdog's own reading: at the deadlock the board shows the same cycle, each thread
     // holding its source and waiting for its target.
-    let board = deadlocked.board.unwrap_or_default();
+    let board = deadlocked.board.as_deref().copied().unwrap_or_default();
     for (thread, mover) in THREADS.iter().enumerate() {
         let shown = board.threads[thread];
         assert!(

@@ -387,14 +387,17 @@ fn sent(result: Result<(), TrySendError<i64>>) -> String {
     }
 }
 
+/// Thread-1's `try_send(3)`, and main's last three `try_recv`s.
+type TryEnding = (
+    Result<(), TrySendError<i64>>,
+    [Result<i64, TryRecvError>; 3],
+);
+
 /// What Thread-1's `try_send(3)` and main's last three `try_recv`s may return: whether Thread-1's
 /// send came before main took the 1 (`Full`) or after (the 3 is queued), and whether its drop,
 /// the last `SyncSender`'s, came before main's racing `try_recv` (`Disconnected`) or after
 /// (`Empty`, or the 3).
-const TRY_ENDINGS: [(
-    Result<(), TrySendError<i64>>,
-    [Result<i64, TryRecvError>; 3],
-); 4] = {
+const TRY_ENDINGS: [TryEnding; 4] = {
     use TryRecvError::{Disconnected, Empty};
     [
         (

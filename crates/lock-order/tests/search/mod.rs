@@ -89,7 +89,8 @@ pub(crate) struct Deadlocked {
     pub(crate) steps: Vec<Step>,
     /// What the board showed after its last write before every thread blocked: what the
     /// watchdog would read then.
-    pub(crate) board: Option<Snapshot>,
+    /// (Boxed: it would make every `Result` of `explore` large.)
+    pub(crate) board: Option<Box<Snapshot>>,
 }
 
 // The first thing the board got wrong in this execution, in words. A std thread-local: loom's
@@ -255,7 +256,7 @@ pub(crate) fn explore(
                 search: name,
                 loom,
                 steps: steps::take(),
-                board: BOARD_LAST.with(|last| last.take()),
+                board: BOARD_LAST.with(|last| last.take()).map(Box::new),
             });
         }
     }
