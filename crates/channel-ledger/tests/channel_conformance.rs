@@ -92,6 +92,12 @@ macro_rules! conformance {
                     drop(receiver);
                     assert_eq!(sender.send(7), Err(SendError(7)));
                     assert_eq!(sender.try_send(7), Err(TrySendError::Disconnected(7)));
+                    // A full queue too: Disconnected, not Full, once the Receiver is gone.
+                    let (sender, receiver) = mpsc::sync_channel::<i64>(1);
+                    sender.try_send(6).unwrap();
+                    assert_eq!(sender.try_send(7), Err(TrySendError::Full(7)));
+                    drop(receiver);
+                    assert_eq!(sender.try_send(7), Err(TrySendError::Disconnected(7)));
                 });
             }
 

@@ -387,8 +387,10 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
     // How the executions before the deadlock ended (a std Mutex, invisible to loom, as in
     // `explore`), for the book's scheduler panel: with the deadlock, the endings its walk of
     // every path must reach.
+    // An execution that did not deadlock made both transfers, as the lower-first order does.
     let ended: Arc<Mutex<Vec<Balances>>> = Arc::default();
     let seen = Arc::clone(&ended);
+    let expected = Balances::expected(1);
     let found = explore(
         vec![default_search()],
         Order::Opposite,
@@ -396,7 +398,13 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
         &exploration,
         move |balances, _| {
             seen.lock().unwrap().push(*balances);
-            Ok(())
+            match *balances == expected {
+                true => Ok(()),
+                false => Err(wrong_balances(balances, &expected).replace(
+                    "with the lower-numbered account first",
+                    "with opposite orders",
+                )),
+            }
         },
     );
     exploration.finish();
@@ -426,6 +434,27 @@ fn with_opposite_orders_loom_finds_the_deadlock() {
         );
     }
     assert_eq!(cycle.len(), THREADS.len());
+    // The watchdog's own reading: at the deadlock the board shows the same cycle, each thread
+    // holding its source and waiting for its target.
+    let board = deadlocked.board.as_deref().copied().unwrap_or_default();
+    for (thread, mover) in THREADS.iter().enumerate() {
+        let shown = board.threads[thread];
+        assert!(
+            shown.holds == locks.threads[thread].holds && shown.waits == Some(mover.target),
+            "at the deadlock, the board did not show {} holding account {}'s lock and waiting \
+             for account {}'s: the watchdog could not see the cycle\n{}",
+            mover.name,
+            ACCOUNTS[mover.source],
+            ACCOUNTS[mover.target],
+            deadlock_report(&deadlocked, "the deadlock")
+        );
+    }
+    assert_eq!(
+        board.deadlock().map(|cycle| cycle.len()),
+        Some(THREADS.len()),
+        "at the deadlock, the board shows no cycle through both threads\n{}",
+        deadlock_report(&deadlocked, "the deadlock")
+    );
     let before = match deadlocked.execution {
         1 => "the first it explored".to_string(),
         2 => "execution 1 ended normally, both transfers made".to_string(),

@@ -46,37 +46,49 @@ fn accounts() -> [Mutex<i64>; 2] {
 /// leaves the board with no lock held and one more transfer counted.
 #[test]
 fn a_transfer_moves_n_from_the_source_to_the_target() {
-    for transfer in [lower_first::transfer, opposite_order::transfer] {
-        let (accounts, board) = (accounts(), Board::new());
-        transfer(&accounts, 0, 1, 5, 0, &board).unwrap();
-        transfer(&accounts, 1, 0, 8, 1, &board).unwrap();
-        let balances = accounts.map(|account| *account.lock().unwrap());
-        assert_eq!(balances, [103, 97]);
-        assert_eq!(
-            board.snapshot(),
-            Snapshot {
-                transfers: 2,
-                threads: [ThreadState::default(); 2],
+    within(
+        DEADLINE,
+        "the board read at one moment (snapshot) with no thread writing on it",
+        || {
+            for transfer in [lower_first::transfer, opposite_order::transfer] {
+                let (accounts, board) = (accounts(), Board::new());
+                transfer(&accounts, 0, 1, 5, 0, &board).unwrap();
+                transfer(&accounts, 1, 0, 8, 1, &board).unwrap();
+                let balances = accounts.map(|account| *account.lock().unwrap());
+                assert_eq!(balances, [103, 97]);
+                assert_eq!(
+                    board.snapshot(),
+                    Snapshot {
+                        transfers: 2,
+                        threads: [ThreadState::default(); 2],
+                    }
+                );
             }
-        );
-    }
+        },
+    );
 }
 
 /// `lock` writes on the board that the thread waits, then that it holds; dropping the lock
 /// writes the release.
 #[test]
 fn lock_tells_the_board() {
-    let (accounts, board) = (accounts(), Board::new());
-    let held = lock(&accounts, 1, 0, &board).unwrap();
-    assert_eq!(*held, 100);
-    let holds_b = ThreadState {
-        holds: [false, true],
-        waits: None,
-        done: false,
-    };
-    assert_eq!(board.snapshot().threads, [holds_b, ThreadState::default()]);
-    drop(held);
-    assert_eq!(board.snapshot().threads, [ThreadState::default(); 2]);
+    within(
+        DEADLINE,
+        "the board read at one moment (snapshot) with no thread writing on it",
+        || {
+            let (accounts, board) = (accounts(), Board::new());
+            let held = lock(&accounts, 1, 0, &board).unwrap();
+            assert_eq!(*held, 100);
+            let holds_b = ThreadState {
+                holds: [false, true],
+                waits: None,
+                done: false,
+            };
+            assert_eq!(board.snapshot().threads, [holds_b, ThreadState::default()]);
+            drop(held);
+            assert_eq!(board.snapshot().threads, [ThreadState::default(); 2]);
+        },
+    );
 }
 
 /// A stall bound the tests below never reach: what they wait for is a deadlock, or the end.
@@ -108,58 +120,70 @@ fn report(stalled_ms: u64, transfers: u64, planned: u64) -> String {
 
 #[test]
 fn the_board_of_a_deadlock_shows_the_cycle_and_the_report_names_each_lock() {
-    let snapshot = deadlocked_board().snapshot();
-    let cycle = snapshot.deadlock().expect("a cycle");
-    assert_eq!(
-        cycle,
-        [
-            Wait {
-                thread: 0,
-                waits: 1,
-                held_by: 1
-            },
-            Wait {
-                thread: 1,
-                waits: 0,
-                held_by: 0
-            },
-        ]
+    within(
+        DEADLINE,
+        "the board read at one moment (snapshot) with no thread writing on it",
+        || {
+            let snapshot = deadlocked_board().snapshot();
+            let cycle = snapshot.deadlock().expect("a cycle");
+            assert_eq!(
+                cycle,
+                [
+                    Wait {
+                        thread: 0,
+                        waits: 1,
+                        held_by: 1
+                    },
+                    Wait {
+                        thread: 1,
+                        waits: 0,
+                        held_by: 0
+                    },
+                ]
+            );
+            let deadlock = Deadlock {
+                stalled_ms: 1000,
+                transfers: 37,
+                planned: 200_000,
+                threads: snapshot.threads,
+                cycle,
+            };
+            assert_eq!(deadlock.to_string(), report(1000, 37, 200_000));
+        },
     );
-    let deadlock = Deadlock {
-        stalled_ms: 1000,
-        transfers: 37,
-        planned: 200_000,
-        threads: snapshot.threads,
-        cycle,
-    };
-    assert_eq!(deadlock.to_string(), report(1000, 37, 200_000));
 }
 
 /// A thread waiting for a free lock, or for one held by a thread that waits for nothing: no
 /// cycle, so no deadlock, however long nothing happens.
 #[test]
 fn a_board_without_a_cycle_is_no_deadlock() {
-    let board = Board::new();
-    board.waits(0, 1);
-    assert_eq!(board.snapshot().deadlock(), None, "B is free");
-    board.holds(1, 1);
-    assert_eq!(
-        board.snapshot().deadlock(),
-        None,
-        "Thread-2 waits for nothing"
-    );
-    board.holds(0, 0);
-    board.waits(0, 1);
-    board.waits(1, 1);
-    // Thread-2 waits for a lock it holds itself: a `Mutex` is not reentrant (nor is Python's
-    // `Lock`), so that is a deadlock of one thread, found though Thread-1 waits on it too.
-    assert_eq!(
-        board.snapshot().deadlock(),
-        Some(vec![Wait {
-            thread: 1,
-            waits: 1,
-            held_by: 1
-        }])
+    within(
+        DEADLINE,
+        "the board read at one moment (snapshot) with no thread writing on it",
+        || {
+            let board = Board::new();
+            board.waits(0, 1);
+            assert_eq!(board.snapshot().deadlock(), None, "B is free");
+            board.holds(1, 1);
+            assert_eq!(
+                board.snapshot().deadlock(),
+                None,
+                "Thread-2 waits for nothing"
+            );
+            board.holds(0, 0);
+            board.waits(0, 1);
+            board.waits(1, 1);
+            // Thread-2 waits for a lock it holds itself: a `Mutex` is not reentrant (nor is Python's
+            // `Lock`), so that is a deadlock of one thread, found though Thread-1 waits on it too.
+            assert_eq!(
+                board.snapshot().deadlock(),
+                Some(vec![Wait {
+                    thread: 1,
+                    waits: 1,
+                    held_by: 1
+                }])
+            );
+        },
     );
 }
 

@@ -147,11 +147,17 @@ fn never_a_cycle(board: &Board) {
 #[test]
 fn the_board_never_shows_a_thread_waiting_for_a_lock_it_holds() {
     let accounts = || [std::sync::Mutex::new(100), std::sync::Mutex::new(100)];
-    for transfer in [lower_first::transfer, opposite_order::transfer] {
-        let (accounts, board) = (accounts(), Board::observed(never_a_cycle));
-        transfer(&accounts, 0, 1, 5, 0, &board).unwrap();
-        transfer(&accounts, 1, 0, 8, 1, &board).unwrap();
-    }
+    within(
+        DEADLINE,
+        "each transfer alone, the board read after each write",
+        move || {
+            for transfer in [lower_first::transfer, opposite_order::transfer] {
+                let (accounts, board) = (accounts(), Board::observed(never_a_cycle));
+                transfer(&accounts, 0, 1, 5, 0, &board).unwrap();
+                transfer(&accounts, 1, 0, 8, 1, &board).unwrap();
+            }
+        },
+    );
     let bank = start(
         Order::LowerFirst,
         1000,
@@ -295,4 +301,24 @@ fn a_poisoned_lock_is_refused_and_named() {
         "Thread-1 found account B's lock poisoned: another thread panicked while holding it, \
          and a transfer may be half done; refused to go on"
     );
+}
+
+/// A `Held` guard reads and writes the balance behind its lock (`source.balance`, in the
+/// Python): every transfer's arithmetic goes through it. (The models read the balances from the
+/// `Mutex`es after the joins, not through a guard.)
+#[test]
+fn a_held_lock_reads_and_writes_its_account_balance() {
+    let accounts = [std::sync::Mutex::new(100), std::sync::Mutex::new(250)];
+    let board = Board::new();
+    {
+        let mut held = lock(&accounts, 1, 0, &board).expect("B's lock is not poisoned");
+        assert_eq!(
+            *held, 250,
+            "the balance read through the held lock of account B"
+        );
+        *held -= 7;
+        assert_eq!(*held, 243, "the balance read back after taking 7 from it");
+    }
+    assert_eq!(*accounts[1].lock().unwrap(), 243);
+    assert_eq!(*accounts[0].lock().unwrap(), 100);
 }

@@ -14,6 +14,7 @@
 use std::collections::BTreeSet;
 
 use channel_ledger::sync::channel::log::{Entry, Event, MAIN};
+use channel_ledger::sync::channel::{TryRecvError, TrySendError};
 use channel_ledger::sync::{mpsc, thread};
 use figures::Exploration;
 
@@ -322,3 +323,261 @@ const TWO_SENDERS_PREEMPTIONS: usize = 2;
 /// The `Receiver`-drop model's preemption bound: its threads take few steps, and bound 3 is a few
 /// hundred executions.
 const DROP_PREEMPTIONS: usize = 3;
+
+/// What main's and Thread-1's `try_` calls returned in one execution of [`try_calls`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TryCalls {
+    /// main's `try_recv` before anything is sent: `Empty`, its `SyncSender` alive.
+    before: Result<i64, TryRecvError>,
+    /// main's `try_send(1)`, then `try_send(2)` on the now full `sync_channel(1)`.
+    first: Result<(), TrySendError<i64>>,
+    full: Result<(), TrySendError<i64>>,
+    /// main's `try_recv`s: while Thread-1 may still run, after its join, and once more.
+    took: Result<i64, TryRecvError>,
+    racing: Result<i64, TryRecvError>,
+    after: Result<i64, TryRecvError>,
+    last: Result<i64, TryRecvError>,
+    /// Thread-1's `try_send(3)`, through the last `SyncSender`, which it then drops.
+    thread_1: Result<(), TrySendError<i64>>,
+}
+
+/// `sync_channel(1)`: main calls `try_recv` on the empty queue, `try_send(1)`, `try_send(2)`
+/// (full), moves its `SyncSender` to Thread-1 (which calls `try_send(3)` and drops it), and
+/// calls `try_recv` four times, joining Thread-1 after the second.
+fn try_calls() -> TryCalls {
+    let (sender, receiver) = mpsc::sync_channel::<i64>(1);
+    let before = receiver.try_recv();
+    let first = sender.try_send(1);
+    let full = sender.try_send(2);
+    let thread_1 = thread::Builder::new()
+        .name("Thread-1".to_string())
+        .spawn(move || sender.try_send(3))
+        .expect("loom starts the thread");
+    let took = receiver.try_recv();
+    let racing = receiver.try_recv();
+    let thread_1 = thread_1.join().expect("Thread-1 does not panic");
+    let (after, last) = (receiver.try_recv(), receiver.try_recv());
+    TryCalls {
+        before,
+        first,
+        full,
+        took,
+        racing,
+        after,
+        last,
+        thread_1,
+    }
+}
+
+/// A `try_recv` result in words.
+fn received(result: Result<i64, TryRecvError>) -> String {
+    match result {
+        Ok(amount) => format!("the amount {amount}"),
+        Err(TryRecvError::Empty) => "Empty".to_string(),
+        Err(TryRecvError::Disconnected) => "Disconnected".to_string(),
+    }
+}
+
+/// A `try_send` result in words.
+fn sent(result: Result<(), TrySendError<i64>>) -> String {
+    match result {
+        Ok(()) => "Ok".to_string(),
+        Err(TrySendError::Full(amount)) => format!("Full, with {amount} back"),
+        Err(TrySendError::Disconnected(amount)) => format!("Disconnected, with {amount} back"),
+    }
+}
+
+/// Thread-1's `try_send(3)`, and main's last three `try_recv`s.
+type TryEnding = (
+    Result<(), TrySendError<i64>>,
+    [Result<i64, TryRecvError>; 3],
+);
+
+/// What Thread-1's `try_send(3)` and main's last three `try_recv`s may return: whether Thread-1's
+/// send came before main took the 1 (`Full`) or after (the 3 is queued), and whether its drop,
+/// the last `SyncSender`'s, came before main's racing `try_recv` (`Disconnected`) or after
+/// (`Empty`, or the 3).
+const TRY_ENDINGS: [TryEnding; 4] = {
+    use TryRecvError::{Disconnected, Empty};
+    [
+        (
+            Err(TrySendError::Full(3)),
+            [Err(Empty), Err(Disconnected), Err(Disconnected)],
+        ),
+        (
+            Err(TrySendError::Full(3)),
+            [Err(Disconnected), Err(Disconnected), Err(Disconnected)],
+        ),
+        (Ok(()), [Ok(3), Err(Disconnected), Err(Disconnected)]),
+        (Ok(()), [Err(Empty), Ok(3), Err(Disconnected)]),
+    ]
+};
+
+/// One ending of [`try_calls`], in words.
+fn try_ending(
+    thread_1: Result<(), TrySendError<i64>>,
+    recvs: [Result<i64, TryRecvError>; 3],
+) -> String {
+    format!(
+        "Thread-1's try_send(3): {}; main's try_recvs: {}, {}, {}",
+        sent(thread_1),
+        received(recvs[0]),
+        received(recvs[1]),
+        received(recvs[2])
+    )
+}
+
+/// Property: each `try_` call returned what std's returns at that point (see [`try_calls`]).
+fn try_calls_keep_the_promises(calls: &TryCalls, _: &[Entry]) -> Result<(), String> {
+    let expect = |what: &str, got: String, wanted: String, why: &str| {
+        (got != wanted).then(|| format!("{what} returned {got}, not {wanted}: {why}"))
+    };
+    let mut wrong = Vec::new();
+    wrong.extend(expect(
+        "main's try_recv on the empty queue",
+        received(calls.before),
+        received(Err(TryRecvError::Empty)),
+        "std's try_recv says Empty while a Sender lives",
+    ));
+    wrong.extend(expect(
+        "main's try_send(1) on the empty sync_channel(1)",
+        sent(calls.first),
+        sent(Ok(())),
+        "there was room",
+    ));
+    wrong.extend(expect(
+        "main's try_send(2) on the full sync_channel(1)",
+        sent(calls.full),
+        sent(Err(TrySendError::Full(2))),
+        "std's try_send says Full, with the message back, when the queue holds its bound",
+    ));
+    wrong.extend(expect(
+        "main's first try_recv after Thread-1 started",
+        received(calls.took),
+        received(Ok(1)),
+        "the queue held the 1",
+    ));
+    let recvs = [calls.racing, calls.after, calls.last];
+    if !TRY_ENDINGS.contains(&(calls.thread_1, recvs)) {
+        wrong.push(format!(
+            "{}: std's try_recv returns Empty while a Sender lives, Disconnected once the queue \
+             is empty and every Sender is gone, and the 3 once if Thread-1 sent it",
+            try_ending(calls.thread_1, recvs)
+        ));
+    }
+    match wrong.is_empty() {
+        true => Ok(()),
+        false => Err(wrong.join("\n")),
+    }
+}
+
+/// The non-blocking calls, which the lesson's models never make: `try_recv` says `Empty` while a
+/// `Sender` lives and `Disconnected` once the last is dropped and the queue is empty; `try_send`
+/// says `Full` on a full `sync_channel`; in every execution loom explored (preemption bound 3);
+/// and each ending of the race between Thread-1 and main ([`TRY_ENDINGS`]) was reached.
+#[test]
+fn try_recv_and_try_send_say_empty_full_and_disconnected() {
+    let exploration = Exploration::start(&format!(
+        "try_recv and try_send on sync_channel(1): Empty while a Sender lives, Disconnected \
+         after the last drop, Full on a full queue; in every interleaving loom explored \
+         (preemption bound {TRY_PREEMPTIONS})"
+    ));
+    let endings = explore_each(
+        &exploration,
+        &[search(TRY_PREEMPTIONS)],
+        try_calls,
+        try_calls_keep_the_promises,
+        |endings: &mut BTreeSet<String>, calls: &TryCalls, _| {
+            endings.insert(try_ending(
+                calls.thread_1,
+                [calls.racing, calls.after, calls.last],
+            ));
+        },
+    );
+    exploration.finish();
+    figures::report(
+        "endings",
+        endings.iter().cloned().collect::<Vec<_>>().join("\n"),
+    );
+    for (thread_1, recvs) in TRY_ENDINGS {
+        let ending = try_ending(thread_1, recvs);
+        assert!(
+            endings.contains(&ending),
+            "the search never reached this ending: {ending}"
+        );
+    }
+}
+
+/// A full `sync_channel(1)`; Thread-2 calls `try_send(4)` while main drops the `Receiver`; main
+/// joins it, then calls `try_send(5)`. Thread-2's result, then main's.
+fn try_send_and_the_receivers_drop() -> [Result<(), TrySendError<i64>>; 2] {
+    let (sender, receiver) = mpsc::sync_channel::<i64>(1);
+    sender.try_send(0).expect("the queue has room for one");
+    let clone = sender.clone();
+    let thread_2 = thread::Builder::new()
+        .name("Thread-2".to_string())
+        .spawn(move || clone.try_send(4))
+        .expect("loom starts the thread");
+    drop(receiver);
+    let thread_2 = thread_2.join().expect("Thread-2 does not panic");
+    [thread_2, sender.try_send(5)]
+}
+
+/// Property: Thread-2's `try_send(4)` is `Full` (before the drop) or `Disconnected` (after);
+/// main's `try_send(5)`, after the drop, is `Disconnected`.
+fn try_send_says_disconnected(
+    sends: &[Result<(), TrySendError<i64>>; 2],
+    _: &[Entry],
+) -> Result<(), String> {
+    let [thread_2, later] = *sends;
+    if !matches!(
+        thread_2,
+        Err(TrySendError::Full(4) | TrySendError::Disconnected(4))
+    ) {
+        return Err(format!(
+            "Thread-2's try_send(4) on the full sync_channel(1) returned {}: std's says Full \
+             while the Receiver is there, Disconnected once it is gone",
+            sent(thread_2)
+        ));
+    }
+    if later != Err(TrySendError::Disconnected(5)) {
+        return Err(format!(
+            "main's try_send(5) after the Receiver's drop returned {}, not Disconnected: std's \
+             try_send says Disconnected, with the message back, once the Receiver is gone",
+            sent(later)
+        ));
+    }
+    Ok(())
+}
+
+/// `try_send` on a full `sync_channel(1)` says `Full` while the `Receiver` is there and
+/// `Disconnected` once it is dropped, in every execution loom explored (preemption bound 3); and
+/// Thread-2's send came both before and after the drop.
+#[test]
+fn try_send_says_disconnected_once_the_receiver_is_gone() {
+    let exploration = Exploration::start(&format!(
+        "try_send on a full sync_channel(1) while the Receiver is dropped: Full before the drop, \
+         Disconnected after; in every interleaving loom explored (preemption bound \
+         {TRY_PREEMPTIONS})"
+    ));
+    let seen = explore_each(
+        &exploration,
+        &[search(TRY_PREEMPTIONS)],
+        try_send_and_the_receivers_drop,
+        try_send_says_disconnected,
+        |seen: &mut BTreeSet<String>, sends: &[Result<(), TrySendError<i64>>; 2], _| {
+            seen.insert(sent(sends[0]));
+        },
+    );
+    exploration.finish();
+    for wanted in [TrySendError::Full(4), TrySendError::Disconnected(4)] {
+        let wanted = sent(Err(wanted));
+        assert!(
+            seen.contains(&wanted),
+            "the search never had Thread-2's try_send(4) return {wanted}"
+        );
+    }
+}
+
+/// The `try_` models' preemption bound: their threads take few steps.
+const TRY_PREEMPTIONS: usize = 3;

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 
 use figures::Exploration;
 use lock_order::sync::steps::{self, Step};
-use lock_order::{ACCOUNTS, Balances, Board, Order, THREADS, start};
+use lock_order::{ACCOUNTS, Balances, Board, Order, Snapshot, THREADS, start};
 
 use crate::counterexample::{locks_after, schedule};
 
@@ -87,6 +87,10 @@ pub(crate) struct Deadlocked {
     pub(crate) search: String,
     pub(crate) loom: String,
     pub(crate) steps: Vec<Step>,
+    /// What the board showed after its last write before every thread blocked: what the
+    /// watchdog would read then.
+    /// (Boxed: it would make every `Result` of `explore` large.)
+    pub(crate) board: Option<Box<Snapshot>>,
 }
 
 // The first thing the board got wrong in this execution, in words. A std thread-local: loom's
@@ -97,6 +101,8 @@ std::thread_local! {
     // shows nothing is never wrong, so the model also asks that it showed each thread's locks.
     static BOARD_SHOWED: RefCell<[bool; THREADS.len()]> =
         const { RefCell::new([false; THREADS.len()]) };
+    // The board after its latest write in this execution: at a deadlock, what it shows.
+    static BOARD_LAST: RefCell<Option<Snapshot>> = const { RefCell::new(None) };
 }
 
 /// The watchdog's board, checked after each of its writes against what the locks did (the
@@ -114,7 +120,18 @@ fn board_agrees_with_the_locks(board: &Board) {
     let Some(locks) = steps::so_far(locks_after) else {
         return;
     };
+    BOARD_LAST.with(|last| *last.borrow_mut() = Some(shown));
     let mut wrong = None;
+    // A thread that holds a lock has not ended: the board must not say every thread is done
+    // (what the watchdog reads to stop watching).
+    if let Some(holder) = (0..THREADS.len()).find(|&t| locks.threads[t].holds.contains(&true)) {
+        if board.finished() {
+            wrong = Some(format!(
+                "the board says every thread is done while {} still holds a lock",
+                THREADS[holder].name
+            ));
+        }
+    }
     for (thread, mover) in THREADS.iter().enumerate() {
         let (shown, held) = (&shown.threads[thread], &locks.threads[thread]);
         for (account, name) in ACCOUNTS.iter().enumerate() {
@@ -175,6 +192,7 @@ pub(crate) fn explore(
                 steps::record();
                 BOARD_WRONG.with(|wrong| wrong.take());
                 BOARD_SHOWED.with(|showed| showed.take());
+                BOARD_LAST.with(|last| last.take());
                 // `experiment`, with the board checked at each write: `start`, then `join`.
                 let board = Arc::new(Board::observed(board_agrees_with_the_locks));
                 let result = start(order, transfers, Arc::clone(&board)).join();
@@ -187,15 +205,22 @@ pub(crate) fn explore(
                     .threads
                     .iter()
                     .any(|thread| thread.holds.contains(&true) || thread.waits.is_some());
-                if showed.contains(&false) || !board.finished() || left {
+                let mut missed: Vec<String> = THREADS
+                    .iter()
+                    .zip(showed)
+                    .filter(|(_, showed)| !showed)
+                    .map(|(mover, _)| format!("it never showed {} holding a lock", mover.name))
+                    .collect();
+                if !board.finished() {
+                    missed.push("at the end, it did not show every thread done".to_string());
+                }
+                if left {
+                    missed.push("at the end, it still showed a lock held or awaited".to_string());
+                }
+                if !missed.is_empty() {
                     BOARD_WRONG.with(|wrong| {
                         wrong.borrow_mut().get_or_insert_with(|| {
-                            format!(
-                                "the board missed a step: it showed each thread holding a lock: \
-                                 {showed:?}; at the end, every thread done: {}, a lock held or \
-                                 awaited: {left}",
-                                board.finished()
-                            )
+                            format!("the board missed a step: {}", missed.join("; "))
                         });
                     });
                 }
@@ -231,6 +256,7 @@ pub(crate) fn explore(
                 search: name,
                 loom,
                 steps: steps::take(),
+                board: BOARD_LAST.with(|last| last.take()).map(Box::new),
             });
         }
     }
