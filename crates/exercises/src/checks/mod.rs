@@ -321,16 +321,19 @@ impl Firsts {
     /// After a search of `executions`: `Err` unless each of `threads` went first in one of them.
     pub fn cover(&self, executions: u64, threads: &[&str], what: &str) -> crate::check::Outcome {
         let seen = self.0.lock().unwrap();
-        match threads
+        let never: Vec<&str> = threads
             .iter()
-            .all(|thread| seen.iter().any(|name| name == thread))
-        {
-            true => Ok(()),
-            false => Err(format!(
-                "In the {executions} executions loom explored, only {seen:?} {what} first, not \
-                 each of {threads:?}: did every thread start before any was joined? {FACADE}"
-            )),
+            .copied()
+            .filter(|thread| !seen.iter().any(|name| name == thread))
+            .collect();
+        if never.is_empty() {
+            return Ok(());
         }
+        Err(format!(
+            "In the {executions} executions loom explored, {} never {what} first: did every \
+             thread start before any was joined? {FACADE}",
+            never.join(" and ")
+        ))
     }
 }
 

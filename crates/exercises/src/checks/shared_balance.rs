@@ -41,9 +41,8 @@ pub fn plain(api: Api) -> Outcome {
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
     use lock_balance::sync::steps::{self, Access};
-    use std::sync::{Arc, Mutex};
-    let firsts: Arc<Mutex<Vec<String>>> = Arc::default();
-    let seen = Arc::clone(&firsts);
+    let firsts = super::Firsts::default();
+    let seen = firsts.clone();
     let fallback = super::Fallback::default();
     let kept = fallback.clone();
     let explored = check::model::explore(None, move |execution| {
@@ -70,10 +69,7 @@ pub fn model(api: Api) -> Outcome {
             return Ok(());
         }
         if let Some(first) = steps.iter().find(|step| step.access == Access::Lock) {
-            let mut firsts = seen.lock().unwrap();
-            if !firsts.contains(&first.thread) {
-                firsts.push(first.thread.clone());
-            }
+            seen.saw(&first.thread);
         }
         Ok(())
     });
@@ -83,13 +79,7 @@ pub fn model(api: Api) -> Outcome {
         }
     }
     match explored {
-        Ok(executions) if firsts.lock().unwrap().len() < 2 => Err(format!(
-            "In the {executions} executions loom explored, only {:?} took the lock first: \
-             did run start both threads before joining either? {}",
-            firsts.lock().unwrap(),
-            super::FACADE
-        )),
-        Ok(_) => Ok(()),
+        Ok(executions) => firsts.cover(executions, &["Thread-1", "Thread-2"], "took the lock"),
         Err(stop) => Err(super::stopped(stop)),
     }
 }

@@ -42,9 +42,8 @@ pub fn plain(api: Api) -> Outcome {
 #[cfg(loom)]
 pub fn model(api: Api) -> Outcome {
     use lock_balance::sync::steps::{self, Access};
-    use std::sync::{Arc, Mutex};
-    let firsts: Arc<Mutex<Vec<String>>> = Arc::default();
-    let seen = Arc::clone(&firsts);
+    let firsts = super::Firsts::default();
+    let seen = firsts.clone();
     let fallback = super::Fallback::default();
     let kept = fallback.clone();
     let explored = check::model::explore(None, move |execution| {
@@ -73,10 +72,7 @@ pub fn model(api: Api) -> Outcome {
         let changed =
             |step: &&steps::Step| matches!(step.access, Access::Store | Access::FetchAdd(_));
         if let Some(first) = steps.iter().find(changed) {
-            let mut firsts = seen.lock().unwrap();
-            if !firsts.contains(&first.thread) {
-                firsts.push(first.thread.clone());
-            }
+            seen.saw(&first.thread);
         }
         Ok(())
     });
@@ -86,13 +82,9 @@ pub fn model(api: Api) -> Outcome {
         }
     }
     match explored {
-        Ok(executions) if firsts.lock().unwrap().len() < 2 => Err(format!(
-            "In the {executions} executions loom explored, only {:?} changed the counter \
-             first: did count start both threads before joining either? {}",
-            firsts.lock().unwrap(),
-            super::FACADE
-        )),
-        Ok(_) => Ok(()),
+        Ok(executions) => {
+            firsts.cover(executions, &["Thread-1", "Thread-2"], "changed the counter")
+        }
         Err(stop) => Err(super::stopped(stop)),
     }
 }
