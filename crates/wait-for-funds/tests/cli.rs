@@ -1,31 +1,17 @@
 //! The real binary: the default run, usage errors that exit 2 and name the flag and its range, a
-//! stdout that cannot be written exits 1. Every run that starts the lesson's threads runs under
-//! the deadline.
+//! stdout that cannot be written exits 1. Every run goes through `cli_checks::run`,
+//! whose deadline kills a run that hangs and names it.
 #![cfg(not(loom))]
-
-mod deadline;
-
-use std::process::Output;
 
 use pretty_assertions::assert_eq;
 
 use cli_checks::{refuses_bad_numbers, stderr, stdout};
-use deadline::within_deadline;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wait-for-funds");
 
-/// Runs the binary with `args` under the deadline, as `what`.
-fn wait_for_funds(what: &str, args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
-    within_deadline(what, move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        cli_checks::run(BIN, &args)
-    })
-}
-
 #[test]
 fn the_default_run_prints_the_balance_zero() {
-    let output = wait_for_funds("the default run", &[]);
+    let output = cli_checks::run(BIN, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "0\n");
     assert_eq!(stderr(&output), "");
@@ -34,7 +20,7 @@ fn the_default_run_prints_the_balance_zero() {
 #[test]
 fn other_amounts_and_the_wait_while_form_end_at_zero_too() {
     let args = ["--amounts", "3,1,1000", "--rounds", "500", "--wait-while"];
-    let output = wait_for_funds("a run with three withdrawers", &args);
+    let output = cli_checks::run(BIN, &args);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "0\n");
 }

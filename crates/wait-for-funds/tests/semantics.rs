@@ -4,12 +4,10 @@
 //! what the thread cannot do until a deposit lets it, and every wait runs under the deadline.
 #![cfg(not(loom))]
 
-mod deadline;
-
 use std::sync::Arc;
 use std::thread;
 
-use deadline::within_deadline;
+use cli_checks::{DEADLINE, within};
 use pretty_assertions::assert_eq;
 use wait_for_funds::{Account, Event, mistaken};
 
@@ -40,9 +38,11 @@ fn a_withdrawal_waits_until_deposits_cover_it() {
         // Whether or not the withdrawer has started: 3 cannot cover 5, so nothing is taken.
         assert_eq!(account.balance(), Ok(3));
         account.deposit(2).unwrap();
-        let taken = within_deadline("the withdrawal of 5 after deposits of 3 and 2", move || {
-            withdrawer.join().expect("the withdrawer does not panic")
-        });
+        let taken = within(
+            DEADLINE,
+            "the withdrawal of 5 after deposits of 3 and 2",
+            move || withdrawer.join().expect("the withdrawer does not panic"),
+        );
         assert_eq!(taken, Ok(()));
         assert_eq!(account.balance(), Ok(0));
     }
@@ -61,7 +61,8 @@ fn one_deposit_covering_several_withdrawals_lets_them_all_go() {
         })
         .collect();
     account.deposit(9).unwrap();
-    let taken = within_deadline(
+    let taken = within(
+        DEADLINE,
         "three withdrawals of 2, 3 and 4 after one deposit of 9",
         move || {
             withdrawers
@@ -97,7 +98,10 @@ fn an_event_is_a_flag_set_once() {
     assert_eq!(event.is_set(), Ok(true));
     let event = Arc::new(event);
     let waiter = Arc::clone(&event);
-    within_deadline("wait() on an Event already set", move || waiter.wait()).unwrap();
+    within(DEADLINE, "wait() on an Event already set", move || {
+        waiter.wait()
+    })
+    .unwrap();
 }
 
 /// `opened.wait()` in several threads, then `opened.set()`: every one of them returns.
@@ -111,11 +115,15 @@ fn setting_an_event_releases_every_waiter() {
         })
         .collect();
     event.set().unwrap();
-    let returned = within_deadline("three waiters on an Event, once it was set", move || {
-        waiters
-            .into_iter()
-            .map(|waiter| waiter.join().expect("a waiter does not panic"))
-            .collect::<Vec<_>>()
-    });
+    let returned = within(
+        DEADLINE,
+        "three waiters on an Event, once it was set",
+        move || {
+            waiters
+                .into_iter()
+                .map(|waiter| waiter.join().expect("a waiter does not panic"))
+                .collect::<Vec<_>>()
+        },
+    );
     assert_eq!(returned, vec![Ok(()); 3]);
 }

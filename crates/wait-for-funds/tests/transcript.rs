@@ -1,9 +1,7 @@
 //! The transcript, the program's variants, and a panic in a lesson thread, reported by name.
 #![cfg(not(loom))]
 
-mod deadline;
-
-use deadline::within_deadline;
+use cli_checks::{DEADLINE, within};
 use pretty_assertions::assert_eq;
 use wait_for_funds::{Failure, Notify, Plan, ROUNDS, ThreadFailure, Withdrawal, experiment};
 
@@ -15,7 +13,9 @@ fn default_run_prints_the_transcript() {
     assert_eq!(command, "$ cargo run -p wait-for-funds");
     let plan = Plan::default();
     assert_eq!(plan.rounds, ROUNDS);
-    let balance = within_deadline("the default run to end", move || experiment(&plan));
+    let balance = within(DEADLINE, "the default run to end", move || {
+        experiment(&plan)
+    });
     assert_eq!(balance.map(|b| format!("{b}\n")), Ok(expected.to_string()));
 }
 
@@ -41,7 +41,7 @@ fn every_form_ends_at_zero_for_any_amounts() {
             };
             let what = format!("{withdrawal:?} with amounts {:?} to end", plan.amounts);
             let run = plan.clone();
-            let balance = within_deadline(&what, move || experiment(&run));
+            let balance = within(DEADLINE, &what, move || experiment(&run));
             assert_eq!(balance, Ok(0), "{plan:?}");
         }
     }
@@ -56,9 +56,11 @@ fn a_panic_in_a_lesson_thread_is_reported_by_name() {
         rounds: 3,
         ..Plan::default()
     };
-    let ended = within_deadline("the run with a withdrawal of 0 to end", move || {
-        experiment(&plan)
-    });
+    let ended = within(
+        DEADLINE,
+        "the run with a withdrawal of 0 to end",
+        move || experiment(&plan),
+    );
     let failures = ended.expect_err("Thread-2 panics");
     assert_eq!(
         failures,

@@ -14,23 +14,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_worker-pool");
 /// verbatim.
 const CHAPTER: &str = include_str!("../../../docs/worker-pool.md");
 
-mod deadline;
-
-use deadline::within_deadline;
-
-/// The binary, run to its end under the deadline.
+/// The binary, run to its end (`cli_checks::run` kills it, naming the command, if it has not
+/// ended within the liveness guard's deadline).
 fn worker_pool(args: &[&str]) -> Output {
-    let owned: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
-    within_deadline(
-        &format!(
-            "`worker-pool {}` to exit (it is left running)",
-            args.join(" ")
-        ),
-        move || {
-            let args: Vec<&str> = owned.iter().map(String::as_str).collect();
-            cli_checks::run(BIN, &args)
-        },
-    )
+    cli_checks::run(BIN, args)
 }
 
 /// Whatever the number of workers, the counts come out in the order of the numbers.
@@ -174,11 +161,7 @@ mod dev_full {
     /// Stdout that cannot be written is reported, with exit status 1, never a panic's 101.
     #[test]
     fn a_stdout_that_cannot_be_written_is_reported() {
-        super::within_deadline(
-            "`worker-pool 100 200` to exit, its stdout /dev/full (it is left running)",
-            || {
-                fails_the_same_way(super::BIN, &["100", "200"], dev_full, STDOUT_FULL);
-            },
-        );
+        // Under cli_checks' deadline: a child still running then is killed, and named.
+        fails_the_same_way(super::BIN, &["100", "200"], dev_full, STDOUT_FULL);
     }
 }

@@ -11,9 +11,7 @@ use std::thread;
 use pretty_assertions::assert_eq;
 use worker_pool::{JobPanicked, PoolError, map, map_borrowed};
 
-mod deadline;
-
-use deadline::within_deadline;
+use cli_checks::{DEADLINE, within};
 
 /// Jobs that finish in an order fixed in advance: job `k` waits until every job after it has
 /// finished, so they finish last to first; and what order they finished in.
@@ -39,14 +37,17 @@ impl LastFirst {
 /// workers as jobs, every job is taken at once; each waits for the ones after it.
 #[test]
 fn map_returns_the_results_in_input_order_when_the_jobs_finish_in_reverse() {
-    let (results, finished) =
-        within_deadline("map to return, its jobs finishing last to first", || {
+    let (results, finished) = within(
+        DEADLINE,
+        "map to return, its jobs finishing last to first",
+        || {
             let order = Arc::new(LastFirst::default());
             let shared = Arc::clone(&order);
             let results = map(4, move |&k| shared.job(k, 4), vec![0, 1, 2, 3]);
             let finished = order.finished.lock().unwrap().clone();
             (results, finished)
-        });
+        },
+    );
     assert_eq!(finished, [3, 2, 1, 0], "the jobs finished last to first");
     assert_eq!(results, Ok(vec![Ok(0), Ok(10), Ok(20), Ok(30)]));
 }
@@ -54,7 +55,8 @@ fn map_returns_the_results_in_input_order_when_the_jobs_finish_in_reverse() {
 /// The same with `map_borrowed`, whose workers borrow the jobs and the input.
 #[test]
 fn map_borrowed_returns_the_results_in_input_order_too() {
-    let (results, finished) = within_deadline(
+    let (results, finished) = within(
+        DEADLINE,
         "map_borrowed to return, its jobs finishing last to first",
         || {
             let order = LastFirst::default();
@@ -72,7 +74,7 @@ fn map_borrowed_returns_the_results_in_input_order_too() {
 /// pool's named threads, and only there.
 #[test]
 fn the_pool_joins_every_worker_before_map_returns() {
-    let (token_count, names) = within_deadline("map with 3 workers and 6 jobs to return", || {
+    let (token_count, names) = within(DEADLINE, "map with 3 workers and 6 jobs to return", || {
         let token = Arc::new(());
         let held = Arc::clone(&token);
         let results = map(
@@ -102,7 +104,7 @@ fn the_pool_joins_every_worker_before_map_returns() {
 /// the failing job's place holds its panic, with the worker that ran it.
 #[test]
 fn a_job_that_panics_is_raised_at_its_result_and_the_others_still_run() {
-    let results = within_deadline("map with a job that panics to return", || {
+    let results = within(DEADLINE, "map with a job that panics to return", || {
         map(
             2,
             |&k: &u64| {
@@ -153,7 +155,7 @@ fn a_pool_of_no_workers_is_an_error() {
 /// No jobs, or fewer jobs than workers: the idle workers end all the same, and `map` returns.
 #[test]
 fn idle_workers_end_when_the_jobs_do() {
-    let (none, few) = within_deadline("map with idle workers to return", || {
+    let (none, few) = within(DEADLINE, "map with idle workers to return", || {
         (
             map(3, |&k: &u8| k, Vec::new()),
             map_borrowed(8, &|&k: &u8| k + 1, &[1, 2]),

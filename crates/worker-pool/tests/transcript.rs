@@ -1,14 +1,12 @@
 //! The transcript, the job, and the Python original.
 #![cfg(not(loom))]
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use pretty_assertions::assert_eq;
 use worker_pool::{ITEMS, WORKERS, count_primes, map};
 
-mod deadline;
-
-use deadline::within_deadline;
+use cli_checks::{DEADLINE, within};
 
 const CHAPTER: &str = include_str!("../../../docs/worker-pool.md");
 const PYTHON: &str = include_str!("../worker_pool.py");
@@ -20,7 +18,7 @@ const TRANSCRIPT: &str = include_str!("../output.txt");
 fn default_run_prints_the_transcript() {
     let (command, expected) = TRANSCRIPT.split_once('\n').expect("a command line");
     assert_eq!(command, "$ cargo run -p worker-pool");
-    let results = within_deadline("map on the lesson's 8 numbers to return", || {
+    let results = within(DEADLINE, "map on the lesson's 8 numbers to return", || {
         map(WORKERS, |&n| count_primes(n), ITEMS.to_vec())
     })
     .expect("the pool ran");
@@ -72,16 +70,21 @@ fn the_python_original_prints_the_transcript() {
     let (_, expected) = TRANSCRIPT.split_once('\n').expect("a command line");
     for args in [&[path][..], &[path, "1"]] {
         let command: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
-        let ran = within_deadline(
-            "`python3 worker_pool.py` to exit (it is left running)",
-            move || Command::new("python3").args(&command).output(),
-        );
-        match ran {
-            Ok(output) => {
-                assert!(output.status.success(), "{output:?}");
-                assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
-            }
-            Err(error) => return eprintln!("not run: python3 is not on the PATH ({error})"),
+        if let Err(error) = Command::new("python3").arg("--version").output() {
+            return eprintln!("not run: python3 is not on the PATH ({error})");
         }
+        // output_within kills python3, naming it, if it has not ended within the deadline.
+        let mut python = Command::new("python3");
+        python
+            .args(&command)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let output = cli_checks::output_within(&mut python, DEADLINE);
+        assert!(
+            output.status.success(),
+            "python3 failed: {}",
+            cli_checks::stderr(&output)
+        );
+        assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
     }
 }
