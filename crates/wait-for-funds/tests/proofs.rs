@@ -300,7 +300,9 @@ fn every_withdrawal_completes(rounds: u64) {
     }
     assert!(
         firsts.iter().all(|first| !first.ends_with(" in 0")),
-        "each withdrawer must have been first to take money in some execution: {firsts:?}"
+        "each withdrawer must have been first to take money in some execution; the firsts seen: \
+         {}",
+        firsts.join("; ")
     );
 }
 
