@@ -480,13 +480,22 @@ fn explore(
             .is_some_and(|message| message.starts_with("deadlock; threads"));
         if deadlock {
             let entries = log::take();
+            // The cause is told from the log, not assumed: main's Sender alive at the end is the
+            // cycle the lesson warns about; anything else is a hang the pool must not have.
+            let mains_sender_alive = channel_ledger::explain::live_senders(&entries)
+                .iter()
+                .any(|(_, holder, _)| holder == log::MAIN);
+            let why = if mains_sender_alive {
+                "the pool hangs: every thread is blocked. The workers wait in recv for a job, \
+                 and recv returns Err only once every Sender is gone; main waits in join for \
+                 the workers, with its Sender still alive: each waits for the other."
+            } else {
+                "the pool hangs: every thread is blocked, though main's Sender is gone: a \
+                 worker waits for something that nothing will do (read the steps below)."
+            };
             panic!(
                 "{}\n\ncounterexample: execution {} ({}), step by step:\n{}",
-                wrap(
-                    "the pool hangs: every thread is blocked. The workers wait in recv for a job, \
-                     and recv returns Err only once every Sender is gone; main waits in join for \
-                     the workers, with its Sender still alive: each waits for the other."
-                ),
+                wrap(why),
                 exploration.executions(),
                 search_name,
                 timeline(&entries)
