@@ -88,8 +88,13 @@ pub fn model(api: Api) -> Outcome {
         let firsts = firsts.lock().unwrap();
         if firsts.len() < 2 {
             return Err(format!(
-                "In the {executions} executions loom explored, only {firsts:?} reached the \
-                 ledger first: did every teller run at once? {}",
+                "In the {executions} executions loom explored, only the change {} reached the \
+                 ledger first, never the other teller's: did every teller run at once? {}",
+                firsts
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 super::FACADE
             ));
         }

@@ -132,9 +132,9 @@ pub fn model(api: Api) -> Outcome {
     });
     match explored {
         Ok(executions) if firsts.lock().unwrap().len() < 2 => Err(format!(
-            "In the {executions} executions loom explored, only {:?} wrote first: did run \
+            "In the {executions} executions loom explored, only {} wrote first: did run \
              start both threads before joining either? {}",
-            firsts.lock().unwrap(),
+            firsts.lock().unwrap().join(" and "),
             super::FACADE
         )),
         Ok(_) => Ok(()),
